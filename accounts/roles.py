@@ -1,0 +1,55 @@
+"""Staff roles as groups with permissions (DESIGN §4.6). Kept in step after every migrate."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+NATIONAL_ADMIN = "国家管理员"
+SCHOOL_REGISTRAR = "学校学籍管理员"
+SUPPORT = "客服"
+
+ROLE_DESCRIPTIONS = {
+    NATIONAL_ADMIN: _("全部数据与账号、角色管理"),
+    SCHOOL_REGISTRAR: _("仅本校学生及其学籍、学历、学位信息"),
+    SUPPORT: _("身份核验申诉与帮助中心内容"),
+}
+
+RECORD_MODELS = [
+    "person",
+    "enrollment",
+    "qualification",
+    "degreeaward",
+    "examregistration",
+    "graduatedestination",
+]
+
+# (app_label, codename) pairs for each role; the national administrator gets every permission.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    SCHOOL_REGISTRAR: [("records", "view_school")]
+    + [
+        ("records", f"{action}_{model}")
+        for model in RECORD_MODELS
+        for action in ("view", "add", "change")
+    ],
+    SUPPORT: [("accounts", "view_user")],
+}
+
+
+def ensure_roles(**kwargs: object) -> None:
+    """Create the role groups and give them exactly their permissions. Idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name in (NATIONAL_ADMIN, SCHOOL_REGISTRAR, SUPPORT):
+        group, _created = Group.objects.get_or_create(name=name)
+        if name == NATIONAL_ADMIN:
+            permissions = Permission.objects.all()
+        else:
+            wanted = ROLE_PERMISSIONS[name]
+            permissions = [
+                permission
+                for permission in Permission.objects.select_related("content_type").filter(
+                    codename__in=[codename for _app, codename in wanted]
+                )
+                if (permission.content_type.app_label, permission.codename) in wanted
+            ]
+        group.permissions.set(permissions)

@@ -1,0 +1,1 @@
+"""Help centre models arrive with the help centre step."""

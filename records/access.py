@@ -1,0 +1,82 @@
+"""Who may see which person and record.
+
+Each ``get_*_for_user`` helper returns the object only if the user may see it, and raises
+Http404 otherwise: someone else's photo gets the same answer as one that does not exist.
+
+- a student sees the records of the person bound to the account, once the identity check passed;
+- a school registrar (staff with a school) sees that school's records and the people in them;
+- a national administrator (superuser, or staff without a school) sees everything.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.http import Http404
+
+from .models import Enrollment, Person, Qualification
+
+
+def staff_sees_everyone(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_active and user.is_staff and (user.is_superuser or not user.school_id))
+
+
+def is_registrar(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_active and user.is_staff and not user.is_superuser and user.school_id)
+
+
+def persons_visible_to(user) -> models.QuerySet[Person]:  # type: ignore[no-untyped-def]
+    if not user.is_authenticated or not user.is_active:
+        return Person.objects.none()
+    if staff_sees_everyone(user):
+        return Person.objects.all()
+    if is_registrar(user):
+        return Person.objects.at_school(user.school)
+    if not user.is_staff and user.person_id and user.identity_verified_at:
+        return Person.objects.filter(pk=user.person_id)
+    return Person.objects.none()
+
+
+def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:  # type: ignore[no-untyped-def]
+    """Enrollments, qualifications or degrees this user may read."""
+    if not user.is_authenticated or not user.is_active:
+        return model.objects.none()
+    if staff_sees_everyone(user):
+        return model.objects.all()
+    if is_registrar(user):
+        return model.objects.filter(school_id=user.school_id)
+    if not user.is_staff and user.person_id and user.identity_verified_at:
+        return model.objects.filter(person_id=user.person_id)
+    return model.objects.none()
+
+
+def parse_public_id(raw: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise Http404 from None
+
+
+def get_enrollment_for_user(user, public_id: object) -> Enrollment:  # type: ignore[no-untyped-def]
+    enrollment = (
+        records_visible_to(user, Enrollment)
+        .filter(public_id=parse_public_id(public_id))
+        .select_related("person", "school")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    return enrollment
+
+
+def get_qualification_for_user(user, public_id: object) -> Qualification:  # type: ignore[no-untyped-def]
+    qualification = (
+        records_visible_to(user, Qualification)
+        .filter(public_id=parse_public_id(public_id))
+        .select_related("person", "school")
+        .first()
+    )
+    if qualification is None:
+        raise Http404
+    return qualification

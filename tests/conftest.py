@@ -1,0 +1,130 @@
+"""Personas shared by the whole suite (STYLE §13).
+
+The people come from the readable JSON fixture ``records/fixtures/test_people.json`` (schools from
+``records/fixtures/schools.json``); factories in ``tests/factories.py`` build anything else.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from records.models import Enrollment, Person, School
+from tests.factories import UserFactory, photo_file
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that check hashing itself set it back."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Every test writes photos into its own folder, never into the demo's."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def people(db):
+    """The fixture people: 张测试 (two enrolments) and 李另一 (one), at 北京大学 and 中山大学."""
+    call_command("loaddata", "schools", "test_people", verbosity=0)
+    for enrollment in Enrollment.objects.all():
+        enrollment.admission_photo.save("a.jpg", photo_file(f"{enrollment.pk}-a"), save=False)
+        enrollment.diploma_photo.save("d.jpg", photo_file(f"{enrollment.pk}-d"), save=False)
+        enrollment.save(update_fields=["admission_photo", "diploma_photo"])
+    return {person.name: person for person in Person.objects.all()}
+
+
+@pytest.fixture
+def school_a(people) -> School:
+    """北京大学 (10001): where 张测试 took the bachelor's degree."""
+    return School.objects.get(code="10001")
+
+
+@pytest.fixture
+def school_b(people) -> School:
+    """中山大学 (10558): 张测试's master's programme and 李另一's bachelor's."""
+    return School.objects.get(code="10558")
+
+
+def _student(person: Person, phone: str) -> User:
+    return UserFactory(
+        phone=phone,
+        person=person,
+        identity_verified_at=timezone.now(),
+        identity_verified_method=User.VerificationMethod.SCHOOL_NAME,
+    )
+
+
+@pytest.fixture
+def student(people) -> User:
+    """张测试: identity checked; 北京大学 本科 (graduated) and 中山大学 硕士 (enrolled)."""
+    return _student(people["张测试"], "13900000101")
+
+
+@pytest.fixture
+def other_student(people) -> User:
+    """李另一: identity checked, one enrolment at 中山大学."""
+    return _student(people["李另一"], "13900000102")
+
+
+def _registrar(school: School, phone: str, name: str) -> User:
+    user = UserFactory(phone=phone, real_name=name, is_staff=True, school=school)
+    user.groups.add(Group.objects.get(name=roles.SCHOOL_REGISTRAR))
+    return user
+
+
+@pytest.fixture
+def registrar_a(school_a) -> User:
+    """Registrar of 北京大学: sees only that school's people and records."""
+    return _registrar(school_a, "13900000201", "甲校管理员")
+
+
+@pytest.fixture
+def registrar_b(school_b) -> User:
+    """Registrar of 中山大学."""
+    return _registrar(school_b, "13900000202", "乙校管理员")
+
+
+@pytest.fixture
+def admin_user(people) -> User:
+    """National administrator: sees everything."""
+    return UserFactory(
+        phone="13900000301", real_name="国家管理员", is_staff=True, is_superuser=True
+    )
+
+
+def _logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def student_client(client, student):
+    return _logged_in(client, student)
+
+
+@pytest.fixture
+def other_student_client(client, other_student):
+    return _logged_in(client, other_student)
+
+
+@pytest.fixture
+def registrar_a_client(client, registrar_a):
+    return _logged_in(client, registrar_a)
+
+
+@pytest.fixture
+def registrar_b_client(client, registrar_b):
+    return _logged_in(client, registrar_b)
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    return _logged_in(client, admin_user)

@@ -1,0 +1,26 @@
+"""Top-level URLs. Pages that later steps build keep their final address from the start."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("学信网（仿真系统）管理后台")
+admin.site.site_title = _("学信网（仿真系统）")
+admin.site.index_title = _("数据管理")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("archive/", include("records.urls")),
+    path("account/login/", views.coming, {"feature": "login"}, name="login"),
+    path("account/register/", views.coming, {"feature": "register"}, name="register"),
+    path("verify/", views.coming, {"feature": "verify"}, name="verify"),
+    path("xueli/", views.coming, {"feature": "xueli"}, name="xueli"),
+    path("help/", views.coming, {"feature": "help"}, name="help"),
+    path("sitemap/", views.coming, {"feature": "sitemap"}, name="sitemap"),
+    path("edu/", views.coming, {"feature": "edu"}, name="edu"),
+]

@@ -1,0 +1,46 @@
+"""Site-wide pages: the home page, the health check, and the notice for pages still to come."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+# Pages that the home page already links to but that are built in later steps. Each shows a
+# clear "coming" page rather than a 404, so every link on the home page leads somewhere.
+COMING_FEATURES = {
+    "login": _("登录学信档案"),
+    "register": _("注册学信网账号"),
+    "verify": _("在线验证报告查询"),
+    "xueli": _("学历查询（零散查询）"),
+    "help": _("帮助中心"),
+    "sitemap": _("网站导航"),
+    "edu": _("教育网"),
+}
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_GET
+def coming(request: HttpRequest, feature: str) -> HttpResponse:
+    title = COMING_FEATURES[feature]
+    return render(request, "coming.html", {"title": title, "feature": feature})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise; no detail either way."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", nothing more to say
+        return HttpResponse("unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
