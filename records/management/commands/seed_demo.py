@@ -1,0 +1,42 @@
+"""Load the demo data set and print the demo logins. Safe to run any number of times."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.demo import create_demo_logins
+from records import demo
+from records.models import Person
+
+
+class Command(BaseCommand):
+    help = "Load schools, about fifty synthetic people with records and photos, and demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-demo-logins",
+            action="store_true",
+            help="create the demo logins even when DEBUG is off (never on a public host)",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG and not options["allow_demo_logins"]:
+            raise CommandError(
+                "DEBUG is off: demo logins have published passwords. "
+                "Pass --allow-demo-logins if this is really a private sandbox."
+            )
+        report = demo.seed()
+        example = Person.objects.get(id_number=demo.EXAMPLE_ID)
+        logins = create_demo_logins(example)
+        self.stdout.write(
+            f"Schools: {report.schools}; people created: {report.persons_created}; "
+            f"records created: {report.records_created}; "
+            f"people in database: {Person.objects.count()}"
+        )
+        self.stdout.write(self.style.SUCCESS("Demo logins (simulation only):"))
+        for login in logins:
+            self.stdout.write(
+                f"  {login.role:<10} phone {login.phone}  password {login.password}  ({login.note})"
+            )
+        self.stdout.write("  Admin: http://127.0.0.1:8000/admin/")

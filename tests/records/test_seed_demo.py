@@ -1,0 +1,81 @@
+"""seed_demo builds the demo data set, and running it again changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from records.demo import EXAMPLE_ID
+from records.models import DegreeAward, Enrollment, Person, Qualification, School
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def snapshot() -> dict[str, object]:
+    return {
+        "schools": School.objects.count(),
+        "people": sorted(Person.objects.values_list("id_number", "name", "updated_at")),
+        "enrollments": sorted(
+            Enrollment.objects.values_list("student_number", "status", "admission_photo")
+        ),
+        "qualifications": Qualification.objects.count(),
+        "degrees": DegreeAward.objects.count(),
+        "users": sorted(User.objects.values_list("phone", "password")),
+        "history": sum(
+            model.history.count() for model in (Person, Enrollment, Qualification, DegreeAward)
+        ),
+    }
+
+
+@pytest.fixture
+def seeded():
+    out = StringIO()
+    call_command("seed_demo", allow_demo_logins=True, stdout=out)
+    return out.getvalue()
+
+
+def test_running_it_twice_changes_nothing(seeded):
+    before = snapshot()
+    call_command("seed_demo", allow_demo_logins=True, stdout=StringIO())
+    assert snapshot() == before
+
+
+def test_it_builds_the_demo_data_set_and_prints_the_logins(seeded):
+    # One seeding for all the content checks: seeding takes seconds.
+    assert "13800000001" in seeded and "xuexin-demo-student" in seeded and "13800000003" in seeded
+    assert 45 <= Person.objects.count() <= 60
+    levels = set(Enrollment.objects.values_list("level", flat=True))
+    assert {"本科", "专科", "硕士研究生", "博士研究生"} <= levels
+    names = set(Person.objects.values_list("name", flat=True))
+    assert any("\U00020000" <= ch <= "\U0002A6DF" for name in names for ch in name)
+    assert any("·" in name for name in names)
+    assert Person.objects.values("ethnicity").distinct().count() >= 5
+    for model in (Person, Enrollment, Qualification, DegreeAward):
+        for row in model.objects.all():
+            row.full_clean()
+
+
+def test_it_builds_the_example_student_and_binds_the_demo_login(seeded):
+    example = Person.objects.get(id_number=EXAMPLE_ID)
+    assert (example.gender, example.ethnicity, example.enrollments.count()) == ("1", "08", 2)
+    master = example.enrollments.get(level="硕士研究生")
+    assert (master.major, master.duration, master.study_mode, master.status) == (
+        "社会保障", "3", "全日制", "在籍（注册学籍）"
+    )  # fmt: skip
+    assert (master.entry_date, master.expected_graduation_date) == (
+        datetime.date(2018, 9, 7), datetime.date(2021, 7, 1)
+    )  # fmt: skip
+    assert master.admission_photo and master.diploma_photo
+    student = User.objects.get(phone="13800000001")
+    assert student.person == example and student.identity_verified_at is not None
+
+
+def test_it_refuses_demo_logins_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
