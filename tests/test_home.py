@@ -1,0 +1,166 @@
+"""The home page, the shared layout (header, footer, language switch) and the "coming" pages."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from xuexin.views import COMING_FEATURES
+
+SIMULATION_MARK = "仿真系统"
+
+
+class _PageParser(HTMLParser):
+    """Collects every <a href> and the text inside <header> and <footer>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.header_text = ""
+        self.footer_text = ""
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"header", "footer"}:
+            self._open.append(tag)
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "header" in self._open:
+            self.header_text += data
+        if "footer" in self._open:
+            self.footer_text += data
+
+
+def parse(html: str) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def internal_paths(hrefs: list[str]) -> set[str]:
+    """Links that stay on this site, without their fragment; "#main" and the like are skipped."""
+    paths = set()
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        paths.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+def switch_language(client: Client, language: str) -> None:
+    response = client.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert response.status_code == 302
+
+
+def test_home_returns_200_with_the_simulation_mark_in_header_and_footer(client: Client) -> None:
+    response = client.get(reverse("home"))
+    page = parse(response.content.decode())
+
+    assert response.status_code == 200
+    assert SIMULATION_MARK in page.header_text
+    assert SIMULATION_MARK in page.footer_text
+
+
+def test_home_shows_every_service_block(client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+
+    for block in ["学籍学历信息查询与认证服务", "学信档案", "学籍查询", "学历查询", "在线验证"]:
+        assert block in html, f"home page lacks the {block} block"
+    assert "通知公告" in html
+
+
+def test_home_is_chinese_by_default(client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+
+    assert '<html lang="zh-Hans">' in html
+    assert ">English</button>" in html
+
+
+@pytest.mark.django_db
+def test_every_internal_link_on_the_home_page_answers_200(client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+    paths = internal_paths(parse(html).hrefs)
+    assert reverse("login") in paths, "the home page should link to the 学信档案 login"
+
+    broken = {path: client.get(path, follow=True).status_code for path in sorted(paths)}
+    broken = {path: status for path, status in broken.items() if status != 200}
+
+    assert broken == {}
+
+
+def test_switching_to_english_shows_the_english_home(client: Client) -> None:
+    switch_language(client, "en")
+    html = client.get(reverse("home")).content.decode()
+
+    assert '<html lang="en">' in html
+    assert "SIMULATION" in html and "Simulation" in html
+    assert "学籍学历信息查询与认证服务" not in html
+    assert "学信档案" not in html
+
+
+def test_switching_back_to_chinese_shows_the_chinese_home(client: Client) -> None:
+    switch_language(client, "en")
+    switch_language(client, "zh-hans")
+    html = client.get(reverse("home")).content.decode()
+
+    assert '<html lang="zh-Hans">' in html
+    assert "学籍学历信息查询与认证服务" in html
+
+
+def test_the_language_switch_returns_to_the_page_it_was_used_on(client: Client) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("help")})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("help")
+
+
+def test_the_english_footer_still_says_it_is_a_simulation(client: Client) -> None:
+    switch_language(client, "en")
+    page = parse(client.get(reverse("home")).content.decode())
+
+    assert "simulation" in page.footer_text.lower()
+    assert "fictitious" in page.footer_text
+
+
+@pytest.mark.django_db
+def test_healthz_returns_200_ok(client: Client) -> None:
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.parametrize("feature", sorted(COMING_FEATURES))
+def test_the_coming_page_renders_for_each_feature(client: Client, feature: str) -> None:
+    with translation.override("zh-hans"):
+        title = str(COMING_FEATURES[feature])
+
+    response = client.get(reverse(feature))
+
+    assert response.status_code == 200
+    assert title in response.content.decode()
+    assert f'href="{reverse("home")}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("feature", sorted(COMING_FEATURES))
+def test_the_coming_page_is_translated_to_english(client: Client, feature: str) -> None:
+    switch_language(client, "en")
+    html = client.get(reverse(feature)).content.decode()
+
+    assert "under construction" in html
+    assert "建设中" not in html
