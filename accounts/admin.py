@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from records.identity import mask_id_number
+
+from . import services
+from .models import IdentityClaim, OutboxMessage, User
 
 
 class StaffUserCreationForm(AdminUserCreationForm):
@@ -86,3 +93,147 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj: User) -> str:
         return obj.masked_id_number
+
+
+def _evidence(claim: IdentityClaim, side: str) -> str:
+    field = claim.id_front if side == "front" else claim.id_back
+    if not claim.pk or not field:
+        return "—"
+    url = reverse("accounts:claim-evidence", args=[claim.public_id, side])
+    return format_html(
+        '<a href="{0}" target="_blank" rel="noopener"><img src="{0}" alt="" '
+        'style="max-height:220px;max-width:320px;border:1px solid #ccc"></a>',
+        url,
+    )
+
+
+def _account_summary(user: User | None) -> str:
+    if user is None:
+        return "—"
+    return format_html(
+        "<table><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>"
+        "<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>"
+        "<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr></table>",
+        _("姓名"), user.real_name,
+        _("手机号"), user.masked_phone,
+        _("注册时间"), f"{user.date_joined:%Y-%m-%d %H:%M}",
+        _("最近登录"), f"{user.last_login:%Y-%m-%d %H:%M}" if user.last_login else "—",
+        _("绑定学籍"), str(user.person) if user.person_id else "—",
+        _("账号状态"), _("有效") if user.is_active else _("已停用"),
+    )  # fmt: skip
+
+
+class ClaimDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("", _("暂不处理")), ("approve", _("通过")), ("reject", _("不通过"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = IdentityClaim
+        fields = ["decision_note"]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("decision_note"):
+            self.add_error("decision_note", _("不通过时请填写原因，申请人会收到该原因"))
+        return data
+
+
+@admin.register(IdentityClaim)
+class IdentityClaimAdmin(admin.ModelAdmin):
+    form = ClaimDecisionForm
+    list_display = ["created_at", "kind", "claimant_label", "method", "status", "reviewer"]
+    list_filter = ["status", "kind", "method"]
+    search_fields = ["=id_number", "claimant__real_name", "=claimant__phone"]
+    list_select_related = ["claimant", "reviewer"]
+    readonly_fields = [
+        "kind",
+        "status",
+        "method",
+        "created_at",
+        "claimant_account",
+        "competing_account_summary",
+        "masked_document",
+        "front_photo",
+        "back_photo",
+        "fact_school_name",
+        "fact_student_number",
+        "fact_entry_year",
+        "note",
+        "reviewer",
+        "decided_at",
+    ]
+    fieldsets = [
+        (
+            _("申请"),
+            {"fields": ["kind", "status", "method", "created_at", "masked_document", "note"]},
+        ),
+        (
+            _("账号对比"),
+            {"fields": [("claimant_account", "competing_account_summary")]},
+        ),
+        (_("证件照片"), {"fields": [("front_photo", "back_photo")]}),
+        (
+            _("学籍信息"),
+            {"fields": ["fact_school_name", "fact_student_number", "fact_entry_year"]},
+        ),
+        (_("审核"), {"fields": ["decision", "decision_note", "reviewer", "decided_at"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("申请账号"))
+    def claimant_label(self, obj: IdentityClaim) -> str:
+        return str(obj.claimant)
+
+    @admin.display(description=_("申请账号"))
+    def claimant_account(self, obj: IdentityClaim) -> str:
+        return _account_summary(obj.claimant)
+
+    @admin.display(description=_("已使用该证件号码的账号"))
+    def competing_account_summary(self, obj: IdentityClaim) -> str:
+        return _account_summary(obj.competing_account)
+
+    @admin.display(description=_("证件号码"))
+    def masked_document(self, obj: IdentityClaim) -> str:
+        return f"{obj.get_id_type_display()} {mask_id_number(obj.id_number)}"
+
+    @admin.display(description=_("正面"))
+    def front_photo(self, obj: IdentityClaim) -> str:
+        return _evidence(obj, "front")
+
+    @admin.display(description=_("反面"))
+    def back_photo(self, obj: IdentityClaim) -> str:
+        return _evidence(obj, "back")
+
+    def save_model(self, request: HttpRequest, obj: IdentityClaim, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        decision = form.cleaned_data.get("decision")
+        note = form.cleaned_data.get("decision_note", "")
+        try:
+            if decision == "approve":
+                services.claim_approve(claim=obj, reviewer=request.user, note=note)
+            elif decision == "reject":
+                services.claim_reject(claim=obj, reviewer=request.user, note=note)
+            elif obj.status == IdentityClaim.Status.PENDING:
+                obj.save(update_fields=["decision_note"])
+        except services.ClaimAlreadyDecided:
+            messages.warning(request, _("该申请已经审核过，本次操作未生效。"))
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "recipient", "subject"]
+    list_filter = ["channel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -31,7 +31,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         for model in RECORD_MODELS
         for action in ("view", "add", "change")
     ],
-    SUPPORT: [("accounts", "view_user")],
+    SUPPORT: [
+        ("accounts", "view_user"),
+        ("accounts", "view_identityclaim"),
+        ("accounts", "change_identityclaim"),
+    ],
 }
 
 

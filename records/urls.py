@@ -5,6 +5,7 @@ from . import views
 app_name = "records"
 
 urlpatterns = [
+    path("", views.archive_home, name="archive-home"),
     path(
         "photos/enrollment/<uuid:public_id>/<slug:kind>.jpg",
         views.enrollment_photo,

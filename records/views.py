@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import identity_verified_required
+
 from .access import get_enrollment_for_user, get_qualification_for_user
+from .models import DegreeAward, Enrollment, Qualification
 
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}
 
 
-def _private_file_response(field_file) -> FileResponse:  # type: ignore[no-untyped-def]
+def private_file_response(field_file) -> FileResponse:  # type: ignore[no-untyped-def]
     if not field_file:
         raise Http404
     try:
@@ -31,10 +35,24 @@ def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> FileRes
     if field_name is None:
         raise Http404
     enrollment = get_enrollment_for_user(request.user, public_id)
-    return _private_file_response(getattr(enrollment, field_name))
+    return private_file_response(getattr(enrollment, field_name))
 
 
 @require_GET
 def qualification_photo(request: HttpRequest, public_id: str) -> FileResponse:
     qualification = get_qualification_for_user(request.user, public_id)
-    return _private_file_response(qualification.photo)
+    return private_file_response(qualification.photo)
+
+
+@identity_verified_required
+def archive_home(request: HttpRequest) -> HttpResponse:
+    """学信档案 home: greeting and counts of the student's records."""
+    person = request.user.person
+    counts = {"enrollments": 0, "qualifications": 0, "degrees": 0}
+    if person is not None:
+        counts = {
+            "enrollments": Enrollment.objects.for_person(person).count(),
+            "qualifications": Qualification.objects.for_person(person).count(),
+            "degrees": DegreeAward.objects.for_person(person).count(),
+        }
+    return render(request, "records/archive_home.html", {"counts": counts, "person": person})

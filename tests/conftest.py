@@ -128,3 +128,11 @@ def registrar_b_client(client, registrar_b):
 @pytest.fixture
 def admin_client_(client, admin_user):
     return _logged_in(client, admin_user)
+
+
+@pytest.fixture
+def client_factory():
+    """A second, independent browser (another device)."""
+    from django.test import Client
+
+    return Client

@@ -8,6 +8,7 @@ start-up with ``ImproperlyConfigured`` instead of being guessed at.
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "captcha",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
@@ -106,6 +109,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns django-ratelimit's refusals into the 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xuexin.urls"
@@ -184,9 +191,83 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "accounts.passwords.PersonalNumberValidator"},
 ]
 
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # Throttles failed logins per (username, IP) before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Log in by phone, verified email or ID number.
+    "accounts.backends.PhoneEmailOrIdBackend",
+]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "records:archive-home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Sessions end after 30 idle minutes: the expiry moves forward with every request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Login throttling (django-axes) -------------------------------------------------------
+# Failures count per (username, IP) pair, so nobody can lock another person out from their own
+# address, and every lockout ends by itself after the cool-off.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("XUEXIN_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("XUEXIN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login.lockout_response"
+AXES_VERBOSE = False  # its log lines carry the username, which may be an ID number
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "sms_code", "id_number"]
+AXES_DISABLE_ACCESS_LOG = True  # recent logins are kept by the accounts app, masked
+# Throttles of the other forms (django-ratelimit): refusals are a 429 page, and a broken cache
+# refuses rather than lets everything through.
+RATELIMIT_VIEW = "xuexin.views.too_many_requests"
+RATELIMIT_FAIL_OPEN = False
+# Email links for a password reset work for 30 minutes, once.
+PASSWORD_RESET_TIMEOUT = 30 * 60
+
+# Captcha on the login form once a (username, IP) pair has failed this many times.
+LOGIN_CAPTCHA_AFTER_FAILURES = 3
+
+# --- Image captcha (django-simple-captcha) ------------------------------------------------
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_IMAGE_SIZE = (110, 38)
+CAPTCHA_FONT_SIZE = 28
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.unambiguous_challenge"
+
+# --- SMS and email ------------------------------------------------------------------------
+# Like EMAIL_BACKEND: console (prints), locmem (tests read accounts.sms.outbox) or database (the
+# demo outbox page lists what was sent). Only the gateway is simulated.
+SMS_BACKEND = os.environ.get(
+    "XUEXIN_SMS_BACKEND",
+    "accounts.sms.DatabaseBackend" if DEBUG else "accounts.sms.ConsoleBackend",
+)
+EMAIL_BACKEND = os.environ.get(
+    "XUEXIN_EMAIL_BACKEND",
+    "accounts.mail.DatabaseEmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("XUEXIN_FROM_EMAIL", "noreply@xuexin-sim.invalid")
+# The page that lists sent SMS and emails, so a newcomer can register without a phone.
+DEMO_OUTBOX_ENABLED = env_bool("XUEXIN_DEMO_OUTBOX", DEBUG)
+
+# One-time codes (DESIGN §4.3).
+OTP_VALID_MINUTES = 10
+OTP_MAX_ATTEMPTS = 5
+OTP_RESEND_SECONDS = 60
+OTP_DAILY_LIMIT_PER_DESTINATION = 10
+OTP_DAILY_LIMIT_PER_IP = env_int("XUEXIN_OTP_DAILY_LIMIT_PER_IP", 30)
+# Identity check by school name: tries per account per day.
+IDENTITY_CHECK_DAILY_TRIES = 5
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -245,5 +326,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes reports every login at INFO; our own lines (masked) are enough.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# --- Help centre --------------------------------------------------------------------------
+# 注册对象 on the login page: graduates since this year can register (DESIGN §6).
+HELP_REGISTRATION_SINCE_YEAR = env_int("XUEXIN_REGISTRATION_SINCE_YEAR", 2002)

@@ -1,0 +1,54 @@
+"""Log in by phone number, verified email or ID number, with the same answer for every failure."""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+from records.identity import IdType, normalize_id_number
+
+from .models import User
+from .validators import normalize_mobile
+
+
+def find_login_user(username: str) -> User | None:
+    """The account a typed username stands for, or None. One indexed lookup."""
+    typed = (username or "").strip()
+    if not typed:
+        return None
+    if "@" in typed:
+        condition = Q(email__iexact=typed, email_verified_at__isnull=False)
+    else:
+        phone = normalize_mobile(typed)
+        id_number = normalize_id_number(IdType.RESIDENT_ID, typed)
+        # An ID number logs in only the account that holds it, never a disputed copy.
+        condition = Q(phone=phone) | Q(
+            id_number__in={id_number, typed.upper()}, identity_disputed=False, is_active=True
+        )
+    return User.objects.filter(condition).order_by("-is_active", "id").first()
+
+
+class PhoneEmailOrIdBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+        if username is None or password is None:
+            return None
+        user = find_login_user(username)
+        if user is None:
+            # Hash anyway, so "no such account" takes as long as "wrong password".
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def axes_username(request, credentials) -> str:  # type: ignore[no-untyped-def]
+    """The username axes counts failures under: normalised, so 'x' and 'X' are one account."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    typed = str(raw).strip()
+    if "@" in typed:
+        return typed.lower()
+    phone = normalize_mobile(typed)
+    if len(phone) == 11 and phone.isdigit():
+        return phone
+    return normalize_id_number(IdType.RESIDENT_ID, typed)

@@ -1,0 +1,323 @@
+"""Account operations that touch several rows or send messages (STYLE §1)."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from records.models import Person, School
+
+from .models import IdentityCheckAttempt, IdentityClaim, LoginEvent, User
+from .sms import send_sms
+
+
+class IdNumberTaken(Exception):
+    """证件号码已被注册: an active account already holds this document."""
+
+
+class IdNumberUnderReview(Exception):
+    """A claim on this document is pending: 客服审核通过后才能被再次注册."""
+
+
+class TooManyTries(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    passed: bool
+    tries_left: int
+
+
+def id_holder(id_type: str, id_number: str) -> User | None:
+    return User.objects.filter(
+        id_type=id_type, id_number=id_number, is_active=True, identity_disputed=False
+    ).first()
+
+
+def claim_pending_for(id_type: str, id_number: str) -> bool:
+    return IdentityClaim.objects.filter(
+        id_type=id_type,
+        id_number=id_number,
+        kind=IdentityClaim.Kind.DUPLICATE_ID,
+        status=IdentityClaim.Status.PENDING,
+    ).exists()
+
+
+def notify(user: User, text: str, subject: str) -> None:
+    """Tell an account holder something by SMS, and by email when one is verified."""
+    send_sms(user.phone, text)
+    if user.email and user.email_verified_at:
+        send_mail(subject, text, None, [user.email])
+
+
+def matching_person(user: User) -> Person | None:
+    """The Person with this account's document and real name; name + ID alone binds, not opens."""
+    if not (user.id_type and user.id_number and user.real_name):
+        return None
+    return Person.objects.filter(
+        id_type=user.id_type, id_number=user.id_number, name=user.real_name
+    ).first()
+
+
+def bind_matching_person(user: User) -> Person | None:
+    if user.person_id or user.identity_disputed:
+        return user.person
+    person = matching_person(user)
+    if person is not None:
+        user.person = person
+        user.save(update_fields=["person"])
+    return person
+
+
+@transaction.atomic
+def register_account(
+    *,
+    phone: str,
+    password: str,
+    real_name: str,
+    id_type: str,
+    id_number: str,
+    email: str | None,
+    re_register: bool = False,
+) -> User:
+    """Create the account; with ``re_register`` a duplicate ID makes a disputed account."""
+    if claim_pending_for(id_type, id_number):
+        raise IdNumberUnderReview
+    holder = id_holder(id_type, id_number)
+    if holder is not None and not re_register:
+        raise IdNumberTaken
+    user = User(
+        phone=phone,
+        real_name=real_name,
+        id_type=id_type,
+        id_number=id_number,
+        email=email,
+        identity_disputed=holder is not None,
+    )
+    user.set_password(password)
+    user.save()
+    if holder is not None:
+        notify(
+            holder,
+            _(
+                "【学信网仿真】有人使用您的证件号码注册了新的学信网账号（手机号 %(phone)s）。"
+                "该账号须经客服审核后才能使用此证件号码；如非本人操作，请留意后续通知。"
+            )
+            % {"phone": user.masked_phone},
+            _("学信网（仿真）：您的证件号码被用于注册新账号"),
+        )
+    else:
+        bind_matching_person(user)
+    return user
+
+
+def _today_start() -> datetime.datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def identity_tries_left(user: User) -> int:
+    used = IdentityCheckAttempt.objects.filter(
+        user=user, created_at__gte=_today_start(), succeeded=False
+    ).count()
+    return max(0, settings.IDENTITY_CHECK_DAILY_TRIES - used)
+
+
+def _comparable(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(folded.split()).replace("（", "(").replace("）", ")").lower()
+
+
+def schools_of(person: Person) -> set[str]:
+    return (
+        set(School.objects.filter(enrollments__person=person).values_list("name", flat=True))
+        | set(School.objects.filter(qualifications__person=person).values_list("name", flat=True))
+        | set(School.objects.filter(degrees__person=person).values_list("name", flat=True))
+    )
+
+
+@transaction.atomic
+def identity_check_by_school(user: User, typed_name: str) -> CheckResult:
+    """身份核验: the typed school must be one of the bound person's schools. 5 tries a day."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    left = identity_tries_left(locked)
+    if left <= 0:
+        raise TooManyTries
+    person = locked.person
+    passed = person is not None and _comparable(typed_name) in {
+        _comparable(name) for name in schools_of(person)
+    }
+    IdentityCheckAttempt.objects.create(user=locked, succeeded=passed)
+    if passed:
+        locked.identity_verified_at = timezone.now()
+        locked.identity_verified_method = User.VerificationMethod.SCHOOL_NAME
+        locked.save(update_fields=["identity_verified_at", "identity_verified_method"])
+        user.identity_verified_at = locked.identity_verified_at
+        return CheckResult(passed=True, tries_left=left)
+    return CheckResult(passed=False, tries_left=left - 1)
+
+
+def claim_submit(*, claimant: User, claim: IdentityClaim, kind: str) -> IdentityClaim:
+    claim.claimant = claimant
+    claim.kind = kind
+    claim.id_type = claimant.id_type
+    claim.id_number = claimant.id_number
+    if kind == IdentityClaim.Kind.DUPLICATE_ID:
+        claim.competing_account = id_holder(claimant.id_type, claimant.id_number)
+    claim.save()
+    return claim
+
+
+class ClaimAlreadyDecided(Exception):
+    pass
+
+
+@transaction.atomic
+def claim_approve(*, claim: IdentityClaim, reviewer: User, note: str = "") -> IdentityClaim:
+    """Approve once: the claimant gets the document and the records; a competitor is closed."""
+    locked = IdentityClaim.objects.select_for_update().get(pk=claim.pk)
+    if locked.status != IdentityClaim.Status.PENDING:
+        raise ClaimAlreadyDecided
+    claimant = User.objects.select_for_update().get(pk=locked.claimant_id)
+    competitor = locked.competing_account
+    moved_person = None
+    if competitor is not None and competitor.is_active:
+        competitor = User.objects.select_for_update().get(pk=competitor.pk)
+        moved_person = competitor.person
+        competitor.is_active = False
+        competitor.person = None
+        competitor.save(update_fields=["is_active", "person"])
+    claimant.identity_disputed = False
+    claimant.person = moved_person or claimant.person or matching_person(claimant)
+    claimant.identity_verified_at = timezone.now()
+    claimant.identity_verified_method = User.VerificationMethod.STAFF
+    claimant.save(
+        update_fields=[
+            "identity_disputed",
+            "person",
+            "identity_verified_at",
+            "identity_verified_method",
+        ]
+    )
+    locked.status = IdentityClaim.Status.APPROVED
+    locked.reviewer = reviewer
+    locked.decided_at = timezone.now()
+    locked.decision_note = note
+    locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
+    subject = _("学信网（仿真）：身份核验申诉结果")
+    transaction.on_commit(
+        lambda: notify(
+            claimant,
+            _("【学信网仿真】您的身份核验申诉已通过审核，现在可以登录学信档案查看本人信息。"),
+            subject,
+        )
+    )
+    if competitor is not None:
+        transaction.on_commit(
+            lambda: notify(
+                competitor,
+                _(
+                    "【学信网仿真】经客服审核，您账号所用的证件号码已确认属于另一账号，"
+                    "您的账号已停用。如有疑问请联系客服。"
+                ),
+                subject,
+            )
+        )
+    return locked
+
+
+@transaction.atomic
+def claim_reject(*, claim: IdentityClaim, reviewer: User, note: str) -> IdentityClaim:
+    locked = IdentityClaim.objects.select_for_update().get(pk=claim.pk)
+    if locked.status != IdentityClaim.Status.PENDING:
+        raise ClaimAlreadyDecided
+    locked.status = IdentityClaim.Status.REJECTED
+    locked.reviewer = reviewer
+    locked.decided_at = timezone.now()
+    locked.decision_note = note
+    locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
+    claimant = locked.claimant
+    transaction.on_commit(
+        lambda: notify(
+            claimant,
+            _(
+                "【学信网仿真】您的身份核验申诉未通过审核，原因：%(reason)s。您可以补充材料后重新提交。"
+            )
+            % {"reason": note},
+            _("学信网（仿真）：身份核验申诉结果"),
+        )
+    )
+    return locked
+
+
+def truncated_ip(raw: str | None) -> str:
+    """Keep the network, drop the host part: enough for "was this me?", not for tracking."""
+    try:
+        address = ipaddress.ip_address(raw or "")
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    return str(network)
+
+
+def record_login(user: User, request: HttpRequest) -> None:
+    LoginEvent.objects.create(
+        user=user,
+        ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
+        user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:150],
+    )
+
+
+EMAIL_TOKEN_SALT = "accounts.email-activation"  # noqa: S105 - a namespace, not a secret
+EMAIL_TOKEN_MAX_AGE = 24 * 60 * 60
+
+
+def email_activation_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_TOKEN_SALT, compress=True)
+
+
+def send_email_activation(request: HttpRequest, user: User) -> None:
+    """邮箱激活: a link valid for 24 hours that works once, for this address only."""
+    link = request.build_absolute_uri(
+        reverse("accounts:email-verify", args=[email_activation_token(user)])
+    )
+    body = _(
+        "您好，\n\n请在 24 小时内打开以下链接，激活您在学信网（仿真）绑定的邮箱：\n%(link)s\n\n"
+        "如果不是您本人操作，请忽略本邮件。\n\n学信网（仿真系统）"
+    ) % {"link": link}
+    send_mail(_("学信网（仿真）：请激活您的邮箱"), body, None, [user.email])
+
+
+class BadEmailToken(Exception):
+    pass
+
+
+def email_activate(*, user: User, token: str) -> None:
+    try:
+        data = signing.loads(token, salt=EMAIL_TOKEN_SALT, max_age=EMAIL_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise BadEmailToken from None
+    # Single use: once the address is verified, or replaced, the link stops working.
+    if data.get("u") != user.pk or data.get("e") != user.email or user.email_verified_at:
+        raise BadEmailToken
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+
+
+def notify_phone_changed(old_phone: str) -> None:
+    send_sms(
+        old_phone,
+        _("【学信网仿真】您的学信网账号已更换绑定手机号。如非本人操作，请立即联系客服。"),
+    )

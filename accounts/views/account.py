@@ -1,0 +1,110 @@
+"""账号管理: the account holder's own page. No ids in URLs: everything acts on request.user."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from .. import otp, services
+from ..forms import BindEmailForm, ChangePasswordForm, ChangePhoneForm
+from ..models import OneTimeCode
+from .common import client_ip
+
+
+@login_required
+@never_cache
+def account_home(request: HttpRequest) -> HttpResponse:
+    logins = request.user.login_events.all()[:10]
+    return render(request, "accounts/account.html", {"logins": logins})
+
+
+@sensitive_post_parameters("current_password", "password1", "password2")
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = ChangePasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        request.user.set_password(form.cleaned_data["password1"])
+        request.user.save(update_fields=["password"])
+        # This session carries on under the new password; every other session has ended.
+        update_session_auth_hash(request, request.user)
+        request.session.cycle_key()
+        messages.success(request, _("密码已修改，其他设备上的登录已失效。"))
+        return redirect("accounts:account")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@sensitive_post_parameters("password", "sms_code")
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_phone(request: HttpRequest) -> HttpResponse:
+    form = ChangePhoneForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        new_phone = form.cleaned_data["new_phone"]
+        if request.POST.get("action") == "send_code":
+            try:
+                otp.send_code(
+                    purpose=OneTimeCode.Purpose.CHANGE_PHONE,
+                    destination=new_phone,
+                    ip=client_ip(request),
+                )
+            except otp.CodeRefused as refused:
+                form.add_error("new_phone", refused.message)
+            else:
+                messages.success(request, _("短信验证码已发送到新手机号。"))
+        else:
+            try:
+                otp.check_code(
+                    purpose=OneTimeCode.Purpose.CHANGE_PHONE,
+                    destination=new_phone,
+                    code=form.cleaned_data.get("sms_code") or "",
+                )
+            except otp.CodeRefused as refused:
+                form.add_error("sms_code", refused.message)
+            else:
+                old_phone = request.user.phone
+                request.user.phone = new_phone
+                request.user.save(update_fields=["phone"])
+                services.notify_phone_changed(old_phone)
+                messages.success(request, _("手机号已更换，请使用新手机号登录。"))
+                return redirect("accounts:account")
+    return render(request, "accounts/change_phone.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def bind_email(request: HttpRequest) -> HttpResponse:
+    form = BindEmailForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        request.user.email = form.cleaned_data["email"]
+        request.user.email_verified_at = None
+        request.user.save(update_fields=["email", "email_verified_at"])
+        services.send_email_activation(request, request.user)
+        messages.success(request, _("激活邮件已发送，请在 24 小时内点击邮件中的链接完成激活。"))
+        return redirect("accounts:account")
+    return render(request, "accounts/bind_email.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST activates, so link scanners change nothing."""
+    if request.method == "POST":
+        try:
+            services.email_activate(user=request.user, token=token)
+        except services.BadEmailToken:
+            return render(request, "accounts/link_invalid.html", status=400)
+        messages.success(request, _("邮箱已激活，现在可以使用邮箱登录。"))
+        return redirect("accounts:account")
+    return render(request, "accounts/verify_email.html")

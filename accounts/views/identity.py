@@ -1,0 +1,101 @@
+"""身份核验 before 学信档案 opens, and claims reviewed by 客服 (DESIGN journey 3, §4.2)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from records.access import parse_public_id
+from records.views import private_file_response
+
+from .. import services
+from ..forms import ClaimForm, SchoolNameCheckForm
+from ..models import IdentityClaim
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def identity_check(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_staff:
+        return redirect("admin:index")
+    if user.identity_disputed:
+        return redirect("accounts:claim")
+    if user.identity_verified_at:
+        return redirect("records:archive-home")
+    services.bind_matching_person(user)
+    form = SchoolNameCheckForm(request.POST or None)
+    tries_left = services.identity_tries_left(user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.identity_check_by_school(user, form.cleaned_data["school_name"])
+        except services.TooManyTries:
+            tries_left = 0
+        else:
+            if result.passed:
+                messages.success(request, _("身份核验通过，欢迎使用学信档案。"))
+                return redirect("records:archive-home")
+            tries_left = result.tries_left
+            form.add_error(
+                "school_name",
+                _("院校名称与您的学籍信息不符，今日还可尝试 %(left)d 次。") % {"left": tries_left},
+            )
+    pending = user.claims.filter(status=IdentityClaim.Status.PENDING).first()
+    context = {"form": form, "tries_left": tries_left, "pending": pending}
+    return render(request, "accounts/identity_check.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest) -> HttpResponse:
+    """File a claim: a disputed account claims its ID; anyone may ask for a photo review."""
+    user = request.user
+    if user.is_staff:
+        return redirect("admin:index")
+    kind = (
+        IdentityClaim.Kind.DUPLICATE_ID
+        if user.identity_disputed
+        else IdentityClaim.Kind.IDENTITY_CHECK
+    )
+    if kind == IdentityClaim.Kind.IDENTITY_CHECK and user.identity_verified_at:
+        return redirect("records:archive-home")
+    claims = list(user.claims.order_by("-created_at"))
+    pending = next((c for c in claims if c.status == IdentityClaim.Status.PENDING), None)
+    form = None
+    if pending is None:
+        form = ClaimForm(
+            request.POST or None,
+            request.FILES or None,
+            allow_facts=kind == IdentityClaim.Kind.DUPLICATE_ID,
+        )
+        if request.method == "POST" and form.is_valid():
+            services.claim_submit(claimant=user, claim=form.save(commit=False), kind=kind)
+            messages.success(
+                request, _("申诉已提交，客服将在 1-3 个工作日内审核，结果会通过短信通知您。")
+            )
+            return redirect("accounts:claim")
+    context = {"form": form, "claims": claims, "pending": pending, "kind": kind}
+    return render(request, "accounts/claim.html", context)
+
+
+@require_GET
+def claim_evidence(request: HttpRequest, public_id: str, side: str) -> FileResponse:
+    """Evidence photos: the claimant, and staff who review claims. Anyone else gets 404."""
+    field = {"front": "id_front", "back": "id_back"}.get(side)
+    user = request.user
+    if field is None or not user.is_authenticated or not user.is_active:
+        raise Http404
+    claims = IdentityClaim.objects.filter(public_id=parse_public_id(public_id))
+    if not (user.is_staff and user.has_perm("accounts.view_identityclaim")):
+        claims = claims.filter(claimant=user)
+    found = claims.first()
+    if found is None:
+        raise Http404
+    return private_file_response(getattr(found, field))

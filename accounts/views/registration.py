@@ -1,0 +1,135 @@
+"""注册学信网账号, in the real site's order (DESIGN journey 2).
+
+One page, one HTML form, two buttons: 免费获取 validates the phone and the image captcha and
+sends the SMS code; 立即注册 validates everything else. The page works without JavaScript;
+static/js/register.js adds the 60-second countdown and the password strength hint.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import otp, services
+from ..forms import RegistrationForm, SendCodeForm
+from ..models import OneTimeCode
+from .common import client_ip
+
+ERR_ID_UNDER_REVIEW = gettext_lazy("该证件号码的申诉正在审核中，客服审核通过后才能被再次注册")
+BACKEND = "accounts.backends.PhoneEmailOrIdBackend"
+
+# Never echoed back into the page.
+NOT_ECHOED = {"password1", "password2", "captcha_0", "captcha_1", "sms_code", "csrfmiddlewaretoken"}
+
+
+def _kept_values(data) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {key: value for key, value in data.items() if key not in NOT_ECHOED}
+
+
+def _render(request: HttpRequest, *, send_form: SendCodeForm, form: RegistrationForm, **extra):  # type: ignore[no-untyped-def]
+    phone = form["phone"].value() or send_form["phone"].value() or ""
+    resend_after = otp.seconds_until_resend(OneTimeCode.Purpose.REGISTER, phone) if phone else 0
+    phone_errors = [
+        *send_form.errors.as_data().get("phone", []),
+        *form.errors.as_data().get("phone", []),
+    ]
+    phone_taken = any(error.code == "phone_taken" for error in phone_errors)
+    context = {
+        "send_form": send_form,
+        "form": form,
+        "resend_after": resend_after,
+        "phone_taken": phone_taken,
+        **extra,
+    }
+    return render(request, "accounts/register.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("records:archive-home")
+    if request.method == "GET":
+        return _render(request, send_form=SendCodeForm(), form=RegistrationForm())
+
+    action = request.POST.get("action", "register")
+    if action == "send_code":
+        return _send_code(request)
+    return _register(request, re_register=action == "re_register")
+
+
+def _send_code(request: HttpRequest) -> HttpResponse:
+    send_form = SendCodeForm(request.POST)
+    form = RegistrationForm(initial=_kept_values(request.POST))
+    if send_form.is_valid():
+        phone = send_form.cleaned_data["phone"]
+        try:
+            otp.send_code(
+                purpose=OneTimeCode.Purpose.REGISTER, destination=phone, ip=client_ip(request)
+            )
+        except otp.CodeRefused as refused:
+            send_form.add_error("phone", refused.message)
+        else:
+            messages.success(request, _("短信验证码已发送，请查收。10 分钟内有效。"))
+            # A fresh captcha for the next request; the one just used is spent.
+            send_form = SendCodeForm(initial={"phone": phone})
+    return _render(request, send_form=send_form, form=form)
+
+
+def _register(request: HttpRequest, *, re_register: bool) -> HttpResponse:
+    form = RegistrationForm(request.POST)
+    send_form = SendCodeForm(initial={"phone": request.POST.get("phone", "")})
+    if not form.is_valid():
+        return _render(request, send_form=send_form, form=form)
+    data = form.cleaned_data
+    if services.claim_pending_for(data["id_type"], data["id_number"]):
+        form.add_error("id_number", ERR_ID_UNDER_REVIEW)
+        return _render(request, send_form=send_form, form=form)
+    # The duplicate question comes before the code is spent, so 我要重新注册 can still use it.
+    if not re_register and services.id_holder(data["id_type"], data["id_number"]):
+        return _render(request, send_form=send_form, form=form, id_taken=True)
+    try:
+        otp.check_code(
+            purpose=OneTimeCode.Purpose.REGISTER,
+            destination=data["phone"],
+            code=data["sms_code"],
+        )
+    except otp.CodeRefused as refused:
+        form.add_error("sms_code", refused.message)
+        return _render(request, send_form=send_form, form=form)
+    try:
+        user = services.register_account(
+            phone=data["phone"],
+            password=data["password1"],
+            real_name=data["real_name"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
+            email=data["email"],
+            re_register=re_register,
+        )
+    except services.IdNumberUnderReview:
+        form.add_error("id_number", ERR_ID_UNDER_REVIEW)
+        return _render(request, send_form=send_form, form=form)
+    except services.IdNumberTaken:
+        return _render(request, send_form=send_form, form=form, id_taken=True)
+    login(request, user, backend=BACKEND)
+    services.record_login(user, request)
+    if user.email:
+        services.send_email_activation(request, user)
+    return redirect("accounts:register-done")
+
+
+@login_required
+@require_GET
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/terms.html")

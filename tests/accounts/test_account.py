@@ -1,0 +1,123 @@
+"""账号管理: password, phone and email changes; recent logins; name and ID read-only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests.accounts.conftest import last_code
+
+pytestmark = pytest.mark.django_db
+
+OLD = "correct horse battery 9"
+NEW = "another long pass phrase 8"
+
+
+def test_the_page_requires_login(client):
+    assert client.get("/account/")["Location"].startswith("/account/login/")
+
+
+def test_the_page_masks_the_id_number_and_phone(student_client, student):
+    html = student_client.get("/account/").content.decode()
+    assert student.id_number not in html and student.masked_id_number in html
+
+
+def test_name_and_id_cannot_be_changed_by_the_student(student_client):
+    html = student_client.get("/account/").content.decode()
+    assert 'name="real_name"' not in html and 'name="id_number"' not in html
+
+
+def test_changing_the_password_needs_the_current_one(student_client, student):
+    response = student_client.post(
+        "/account/password/", {"current_password": "wrong", "password1": NEW, "password2": NEW}
+    )
+    student.refresh_from_db()
+    assert response.status_code == 200 and student.check_password(OLD)
+
+
+def test_changing_the_password_ends_other_sessions_but_not_this_one(
+    student_client, student, client_factory
+):
+    other = client_factory()
+    other.force_login(student)
+    student_client.post(
+        "/account/password/", {"current_password": OLD, "password1": NEW, "password2": NEW}
+    )
+    assert student_client.get("/account/").status_code == 200
+    assert other.get("/account/").status_code == 302
+
+
+def test_changing_the_phone_needs_password_and_a_code_to_the_new_number(
+    student_client, student, sms_outbox
+):
+    data = {"new_phone": "13712345678", "password": OLD}
+    student_client.post("/account/phone/", {**data, "action": "send_code"})
+    assert sms_outbox[-1].phone == "13712345678"
+    student_client.post(
+        "/account/phone/", {**data, "action": "confirm", "sms_code": last_code(sms_outbox)}
+    )
+    student.refresh_from_db()
+    assert student.phone == "13712345678"
+
+
+def test_the_old_phone_is_told_about_the_change(student_client, student, sms_outbox):
+    old_phone = student.phone
+    data = {"new_phone": "13712345678", "password": OLD}
+    student_client.post("/account/phone/", {**data, "action": "send_code"})
+    student_client.post(
+        "/account/phone/", {**data, "action": "confirm", "sms_code": last_code(sms_outbox)}
+    )
+    assert sms_outbox[-1].phone == old_phone
+
+
+def test_a_wrong_password_sends_no_code(student_client, sms_outbox):
+    student_client.post(
+        "/account/phone/", {"new_phone": "13712345678", "password": "x", "action": "send_code"}
+    )
+    assert sms_outbox == []
+
+
+def activation_link() -> str:
+    return re.search(r"http://testserver(\S+)", mail.outbox[-1].body).group(1)
+
+
+def test_an_email_is_activated_by_its_link_with_a_post(student_client, student):
+    student_client.post("/account/email/", {"email": "zhang@example.test"})
+    link = activation_link()
+    student_client.get(link)
+    student.refresh_from_db()
+    assert student.email_verified_at is None
+    student_client.post(link)
+    student.refresh_from_db()
+    assert student.email_verified_at is not None
+
+
+def test_an_activation_link_works_once(student_client):
+    student_client.post("/account/email/", {"email": "zhang@example.test"})
+    link = activation_link()
+    assert student_client.post(link).status_code == 302
+    assert student_client.post(link).status_code == 400
+
+
+def test_an_activation_link_for_a_replaced_address_is_dead(student_client):
+    student_client.post("/account/email/", {"email": "first@example.test"})
+    first = activation_link()
+    student_client.post("/account/email/", {"email": "second@example.test"})
+    assert student_client.post(first).status_code == 400
+
+
+def test_another_account_cannot_use_my_activation_link(
+    student_client, client_factory, other_student
+):
+    student_client.post("/account/email/", {"email": "zhang@example.test"})
+    other = client_factory()
+    other.force_login(other_student)
+    assert other.post(activation_link()).status_code == 400
+
+
+def test_recent_logins_are_listed(client, student):
+    client.post("/account/login/", {"username": student.phone, "password": OLD})
+    html = client.get("/account/").content.decode()
+    assert "127.0.0.0/24" in html
