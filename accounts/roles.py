@@ -30,6 +30,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("records", f"{action}_{model}")
         for model in RECORD_MODELS
         for action in ("view", "add", "change")
+    ]
+    + [
+        ("records", f"{action}_{model}")
+        for model in ("photoreview", "correctionrequest")
+        for action in ("view", "change")
     ],
     SUPPORT: [
         ("accounts", "view_user"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,14 +12,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import persons_visible_to, records_visible_to
+from . import corrections
+from .access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
 from .identity import IdType, normalize_id_number
 from .models import (
+    CorrectionEvent,
+    CorrectionRequest,
     DegreeAward,
     Enrollment,
     ExamRegistration,
     GraduateDestination,
     Person,
+    PhotoReview,
     Qualification,
     School,
 )
@@ -223,3 +229,178 @@ class GraduateDestinationAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         visible = records_visible_to(request.user, Enrollment).values("pk")
         return super().get_queryset(request).filter(enrollment__in=visible)
+
+
+class SchoolScopedQueueMixin:
+    """Review queues: a registrar sees only requests of their own school."""
+
+    school_path = "school"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        user = request.user
+        if staff_sees_everyone(user):
+            return queryset
+        if is_registrar(user):
+            return queryset.filter(**{f"{self.school_path}_id": user.school_id})
+        return queryset.none()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class PhotoReviewHandleForm(forms.ModelForm):
+    class Meta:
+        model = PhotoReview
+        fields = ["state", "handled_note"]
+
+
+@admin.register(PhotoReview)
+class PhotoReviewAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+    school_path = "enrollment__school"
+    form = PhotoReviewHandleForm
+    list_display = ["updated_at", "student", "school", "kind", "verdict", "comment", "state"]
+    list_filter = ["verdict", "state", "kind"]
+    list_select_related = ["enrollment__person", "enrollment__school"]
+    readonly_fields = ["student", "school", "kind", "verdict", "comment", "photo", "updated_at"]
+    fields = ["student", "school", "kind", "photo", "verdict", "comment", "state", "handled_note"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The queue is about photos marked wrong; a "correct" verdict needs nobody's time.
+        return super().get_queryset(request).filter(verdict=PhotoReview.Verdict.WRONG)
+
+    @admin.display(description=_("学生"))
+    def student(self, obj: PhotoReview) -> str:
+        return str(obj.enrollment.person)
+
+    @admin.display(description=_("学校"))
+    def school(self, obj: PhotoReview) -> str:
+        return obj.enrollment.school.name
+
+    @admin.display(description=_("照片"))
+    def photo(self, obj: PhotoReview) -> str:
+        return photo_thumbnail(enrollment_photo_url(obj.enrollment, obj.kind))
+
+    def save_model(self, request: HttpRequest, obj: PhotoReview, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        obj.handled_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CorrectionDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("审核"),
+        choices=[
+            ("", _("暂不处理")),
+            ("review", _("开始审核（学校审核中）")),
+            ("approve", _("通过并更正")),
+            ("reject", _("驳回")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("说明（学生可见）"), max_length=300, required=False)
+
+    class Meta:
+        model = CorrectionRequest
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note"):
+            self.add_error("note", corrections.ERR_REJECT_NEEDS_NOTE)
+        return data
+
+
+class CorrectionEventInline(admin.TabularInline):
+    model = CorrectionEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "status", "note", "actor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+    form = CorrectionDecisionForm
+    inlines = [CorrectionEventInline]
+    list_display = ["created_at", "person", "school", "field_label", "proposed", "status"]
+    list_filter = ["status", "school"]
+    list_select_related = ["person", "school", "enrollment", "qualification", "degree"]
+    search_fields = ["person__name"]
+    readonly_fields = [
+        "person",
+        "school",
+        "record_label",
+        "field_label",
+        "current",
+        "proposed",
+        "reason",
+        "evidence_link",
+        "status",
+        "created_at",
+    ]
+    fieldsets = [
+        (
+            _("申请"),
+            {
+                "fields": [
+                    "person",
+                    "school",
+                    "record_label",
+                    "field_label",
+                    "current",
+                    "proposed",
+                    "reason",
+                    "evidence_link",
+                    "status",
+                    "created_at",
+                ]
+            },
+        ),
+        (_("审核"), {"fields": ["decision", "note"]}),
+    ]
+
+    @admin.display(description=_("记录"))
+    def record_label(self, obj: CorrectionRequest) -> str:
+        return str(obj.record)
+
+    @admin.display(description=_("更正项目"))
+    def field_label(self, obj: CorrectionRequest) -> str:
+        return corrections.field_label(obj.record, obj.field)
+
+    @admin.display(description=_("当前信息"))
+    def current(self, obj: CorrectionRequest) -> str:
+        return corrections.label_for(obj.record, obj.field, obj.current_value)
+
+    @admin.display(description=_("申请更正为"))
+    def proposed(self, obj: CorrectionRequest) -> str:
+        return corrections.label_for(obj.record, obj.field, obj.proposed_value)
+
+    @admin.display(description=_("证明材料"))
+    def evidence_link(self, obj: CorrectionRequest) -> str:
+        if not obj.evidence:
+            return "—"
+        return photo_thumbnail(reverse("records:staff-correction-evidence", args=[obj.public_id]))
+
+    def save_model(self, request: HttpRequest, obj: CorrectionRequest, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        decision = form.cleaned_data.get("decision")
+        note = form.cleaned_data.get("note", "")
+        actions = {
+            "review": corrections.correction_start_review,
+            "approve": corrections.correction_approve,
+            "reject": corrections.correction_reject,
+        }
+        if decision not in actions:
+            return
+        try:
+            actions[decision](correction=obj, reviewer=request.user, note=note)
+        except corrections.CorrectionAlreadyDecided:
+            messages.warning(request, _("该申请已经处理过，本次操作未生效。"))
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))

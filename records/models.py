@@ -13,7 +13,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,26 @@ class PersonQuerySet(models.QuerySet):
     def by_id_number(self, id_type: str, raw_number: str) -> PersonQuerySet:
         """Exact, indexed lookup after the same normalisation the model applies."""
         return self.filter(id_type=id_type, id_number=normalize_id_number(id_type, raw_number))
+
+    def record_counts(self, person: Person) -> dict[str, int]:
+        """Numbers of 学籍, 学历 and 学位 of one person, in one query."""
+
+        def count_of(model: type[models.Model]) -> Subquery:
+            rows = model.objects.filter(person=OuterRef("pk")).values("person")
+            return Subquery(rows.annotate(n=Count("*")).values("n")[:1])
+
+        row = (
+            self.filter(pk=person.pk)
+            .annotate(
+                n_enrollments=count_of(Enrollment),
+                n_qualifications=count_of(Qualification),
+                n_degrees=count_of(DegreeAward),
+            )
+            .values("n_enrollments", "n_qualifications", "n_degrees")
+            .first()
+        ) or {}
+        keys = ("enrollments", "qualifications", "degrees")
+        return {key: row.get(f"n_{key}") or 0 for key in keys}
 
     def at_school(self, school: School) -> PersonQuerySet:
         return self.filter(
@@ -617,3 +637,178 @@ class GraduateDestination(models.Model):
             raise ValidationError(
                 {"enrollment": ValidationError(ERR_ENROLLMENT_OTHER_PERSON, code="person")}
             )
+
+
+class PhotoKind(models.TextChoices):
+    ADMISSION = "admission", _("录取照片")
+    DIPLOMA = "diploma", _("学历照片")
+
+
+class PhotoReview(models.Model):
+    """图像校对: the student's verdict on one photo of one enrolment, handled by the school."""
+
+    class Verdict(models.TextChoices):
+        CORRECT = "correct", _("正确")
+        WRONG = "wrong", _("有误")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        HANDLED = "handled", _("学校已处理")
+
+    enrollment = models.ForeignKey(
+        Enrollment, models.CASCADE, related_name="photo_reviews", verbose_name=_("学籍")
+    )
+    kind = models.CharField(_("照片"), max_length=10, choices=PhotoKind.choices)
+    verdict = models.CharField(_("校对结果"), max_length=10, choices=Verdict.choices)
+    comment = models.CharField(_("说明"), max_length=300, blank=True)
+    state = models.CharField(
+        _("处理状态"), max_length=10, choices=State.choices, default=State.SUBMITTED
+    )
+    handled_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    handled_note = models.CharField(_("处理说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("图像校对")
+        verbose_name_plural = _("图像校对")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "kind"], name="photo_review_one_per_photo"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PhotoKind.values), name="photo_review_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["correct", "wrong"]), name="photo_review_verdict_known"
+            ),
+            # A photo marked wrong must say what is wrong.
+            models.CheckConstraint(
+                condition=Q(verdict="correct") | ~Q(comment=""),
+                name="photo_review_wrong_needs_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_verdict_display()}"
+
+
+class CorrectionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    REVIEWING = "reviewing", _("学校审核中")
+    CORRECTED = "corrected", _("已更正")
+    REJECTED = "rejected", _("已驳回")
+
+
+OPEN_CORRECTION_STATUSES = [CorrectionStatus.SUBMITTED, CorrectionStatus.REVIEWING]
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def open(self) -> CorrectionQuerySet:
+        return self.filter(status__in=OPEN_CORRECTION_STATUSES)
+
+
+class CorrectionRequest(models.Model):
+    """更正申请: a student asks the school to change one field of one record.
+
+    Exactly one of enrollment / qualification / degree is the record the request was filed
+    from; ``field`` names the field, ``person.<name>`` for the person's own fields.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requester = models.ForeignKey(
+        "accounts.User", models.CASCADE, related_name="corrections", verbose_name=_("申请人")
+    )
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="corrections", verbose_name=_("学生")
+    )
+    school = models.ForeignKey(
+        School, models.PROTECT, related_name="corrections", verbose_name=_("审核学校")
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    qualification = models.ForeignKey(
+        Qualification, models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    degree = models.ForeignKey(
+        DegreeAward, models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    field = models.CharField(_("更正项目"), max_length=40)
+    current_value = models.CharField(_("当前信息"), max_length=200, blank=True)
+    proposed_value = models.CharField(_("申请更正为"), max_length=200)
+    reason = models.TextField(_("更正理由"), max_length=1000)
+    evidence = PrivateImageField(_("证明材料"), folder="evidence", blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.SUBMITTED,
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("更正申请")
+        verbose_name_plural = _("更正申请")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "status"], name="correction_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values), name="correction_status_known"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(enrollment__isnull=False, qualification__isnull=True, degree__isnull=True)
+                    | Q(enrollment__isnull=True, qualification__isnull=False, degree__isnull=True)
+                    | Q(enrollment__isnull=True, qualification__isnull=True, degree__isnull=False)
+                ),
+                name="correction_exactly_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.field}"
+
+    @property
+    def record(self) -> Enrollment | Qualification | DegreeAward:
+        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CORRECTION_STATUSES
+
+
+class CorrectionEvent(models.Model):
+    """One step on a correction's timeline, with the note the student can read."""
+
+    correction = models.ForeignKey(
+        CorrectionRequest, models.CASCADE, related_name="events", verbose_name=_("更正申请")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=CorrectionStatus.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("处理记录")
+        verbose_name_plural = _("处理记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

@@ -1,11 +1,31 @@
 from django.urls import path
 
-from . import views
+from xuexin.views import coming
+
+from . import archive, views
 
 app_name = "records"
 
 urlpatterns = [
-    path("", views.archive_home, name="archive-home"),
+    path("", archive.home, name="archive-home"),
+    path("xueji/", archive.xueji, name="xueji"),
+    path("xueli/", archive.xueli, name="xueli"),
+    path("xuewei/", archive.xuewei, name="xuewei"),
+    path("kaoyan/", archive.kaoyan, name="kaoyan"),
+    path("quxiang/", archive.quxiang, name="quxiang"),
+    path("scope/", archive.scope, name="scope"),
+    # 在线验证报告 arrive with the reports step; until then a clear "coming" page.
+    path("reports/", coming, {"feature": "reports"}, name="reports"),
+    path("bind/", archive.bind, name="bind"),
+    path("photo-review/", archive.photo_review, name="photo-review"),
+    path("corrections/", archive.correction_list, name="corrections"),
+    path("corrections/new/", archive.correction_new, name="correction-new"),
+    path("corrections/<uuid:public_id>/", archive.correction_detail, name="correction-detail"),
+    path(
+        "corrections/<uuid:public_id>/evidence.jpg",
+        archive.correction_evidence,
+        name="correction-evidence",
+    ),
     path(
         "photos/enrollment/<uuid:public_id>/<slug:kind>.jpg",
         views.enrollment_photo,
@@ -15,5 +35,10 @@ urlpatterns = [
         "photos/qualification/<uuid:public_id>.jpg",
         views.qualification_photo,
         name="qualification-photo",
+    ),
+    path(
+        "photos/evidence/<uuid:public_id>.jpg",
+        views.correction_evidence,
+        name="staff-correction-evidence",
     ),
 ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import identity_verified_required
-
-from .access import get_enrollment_for_user, get_qualification_for_user
-from .models import DegreeAward, Enrollment, Qualification
+from .access import (
+    get_enrollment_for_user,
+    get_qualification_for_user,
+    is_registrar,
+    staff_sees_everyone,
+)
+from .models import CorrectionRequest
 
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}
 
@@ -44,15 +46,18 @@ def qualification_photo(request: HttpRequest, public_id: str) -> FileResponse:
     return private_file_response(qualification.photo)
 
 
-@identity_verified_required
-def archive_home(request: HttpRequest) -> HttpResponse:
-    """学信档案 home: greeting and counts of the student's records."""
-    person = request.user.person
-    counts = {"enrollments": 0, "qualifications": 0, "degrees": 0}
-    if person is not None:
-        counts = {
-            "enrollments": Enrollment.objects.for_person(person).count(),
-            "qualifications": Qualification.objects.for_person(person).count(),
-            "degrees": DegreeAward.objects.for_person(person).count(),
-        }
-    return render(request, "records/archive_home.html", {"counts": counts, "person": person})
+@require_GET
+def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
+    """Evidence of a correction request, for the staff who may review it."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Http404
+    corrections = CorrectionRequest.objects.filter(public_id=public_id)
+    if not staff_sees_everyone(user):
+        if not is_registrar(user):
+            raise Http404
+        corrections = corrections.filter(school_id=user.school_id)
+    found = corrections.first()
+    if found is None:
+        raise Http404
+    return private_file_response(found.evidence)

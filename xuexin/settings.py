@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xuexin.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -155,6 +156,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file rather than memory: the browser tests' live server answers requests in
+            # parallel threads, which an in-memory database refuses with "table is locked".
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
         }
     }
 
@@ -206,9 +211,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "records:archive-home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sessions end after 30 idle minutes: the expiry moves forward with every request.
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 30 idle minutes (xuexin.middleware.IdleTimeoutMiddleware); the stored
+# expiry follows, refreshed at most once a minute rather than on every request.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Login throttling (django-axes) -------------------------------------------------------

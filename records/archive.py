@@ -1,0 +1,312 @@
+"""学信档案 pages (DESIGN §2.2, journeys 4–7). Everything is scoped to the logged-in student.
+
+Each page reads the person bound to the account, never an id from the URL, except for
+records and requests addressed by their public id, which are looked up *within* the person's
+own rows: someone else's is a 404, the same as a missing one.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from accounts.decorators import identity_verified_required
+
+from . import corrections
+from .access import parse_public_id
+from .forms import BindForm, CorrectionForm, PhotoReviewForm
+from .models import (
+    CorrectionEvent,
+    CorrectionRequest,
+    DegreeAward,
+    Enrollment,
+    ExamRegistration,
+    GraduateDestination,
+    Person,
+    PhotoKind,
+    PhotoReview,
+    Qualification,
+)
+from .views import private_file_response
+
+ERR_BIND_FAILED = _(
+    "未能绑定该学籍。常见原因：学校上报的姓名或证件号码与您注册时填写的不一致；"
+    "学校尚未完成学籍注册；该学籍不在查询范围内。请核对后重试，或联系学校学籍管理部门。"
+)
+
+
+def archive_page(view):  # type: ignore[no-untyped-def]
+    """Identity checked, never cached (personal data), GET only unless the view says more."""
+    return identity_verified_required(never_cache(view))
+
+
+def _enrollments(person) -> list[Enrollment]:  # type: ignore[no-untyped-def]
+    reviews = Prefetch("photo_reviews", queryset=PhotoReview.objects.order_by("kind"))
+    return list(
+        Enrollment.objects.for_person(person)
+        .select_related("school", "person")
+        .prefetch_related(reviews)
+        .order_by("-entry_date", "id")
+    )
+
+
+@archive_page
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    counts = {"enrollments": 0, "qualifications": 0, "degrees": 0}
+    open_corrections: list[CorrectionRequest] = []
+    wrong_photos: list[PhotoReview] = []
+    if person is not None:
+        counts = Person.objects.record_counts(person)
+        open_corrections = list(
+            CorrectionRequest.objects.filter(person=person).open().select_related("school")[:5]
+        )
+        wrong_photos = list(
+            PhotoReview.objects.filter(
+                enrollment__person=person, verdict=PhotoReview.Verdict.WRONG
+            ).select_related("enrollment__school")[:5]
+        )
+    context = {
+        "person": person,
+        "counts": counts,
+        "open_corrections": open_corrections,
+        "wrong_photos": wrong_photos,
+    }
+    return render(request, "records/archive_home.html", context)
+
+
+@archive_page
+@require_GET
+def xueji(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    enrollments = _enrollments(person) if person else []
+    return render(
+        request,
+        "records/xueji.html",
+        {"enrollments": enrollments, "person": person, "tab": "xueji"},
+    )
+
+
+@archive_page
+@require_GET
+def xueli(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    qualifications = (
+        list(Qualification.objects.for_person(person).select_related("school", "person"))
+        if person
+        else []
+    )
+    context = {"qualifications": qualifications, "person": person, "tab": "xueli"}
+    return render(request, "records/xueli.html", context)
+
+
+@archive_page
+@require_GET
+def xuewei(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    degrees = (
+        list(DegreeAward.objects.for_person(person).select_related("school", "person"))
+        if person
+        else []
+    )
+    return render(
+        request, "records/xuewei.html", {"degrees": degrees, "person": person, "tab": "xuewei"}
+    )
+
+
+@archive_page
+@require_GET
+def kaoyan(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    exams = (
+        list(ExamRegistration.objects.filter(person=person).select_related("target_school"))
+        if person
+        else []
+    )
+    return render(
+        request, "records/kaoyan.html", {"exams": exams, "person": person, "tab": "kaoyan"}
+    )
+
+
+@archive_page
+@require_GET
+def quxiang(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    destinations = (
+        list(GraduateDestination.objects.filter(person=person).select_related("enrollment__school"))
+        if person
+        else []
+    )
+    context = {"destinations": destinations, "person": person, "tab": "quxiang"}
+    return render(request, "records/quxiang.html", context)
+
+
+@archive_page
+@require_GET
+def scope(request: HttpRequest) -> HttpResponse:
+    return render(request, "records/scope.html")
+
+
+@archive_page
+@ratelimit(key="user", rate="10/h", method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def bind(request: HttpRequest) -> HttpResponse:
+    """尝试绑定学籍: binds only a record whose person has this account's real name and ID."""
+    form = BindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        data = form.cleaned_data
+        match = (
+            Enrollment.objects.filter(
+                school=data["school"],
+                student_number=data["student_number"],
+                entry_date__year=data["entry_year"],
+                person__id_type=user.id_type,
+                person__id_number=user.id_number,
+                person__name=user.real_name,
+            )
+            .select_related("person")
+            .first()
+        )
+        if match is None or (user.person_id and user.person_id != match.person_id):
+            form.add_error(None, ERR_BIND_FAILED)
+        else:
+            if user.person_id is None:
+                user.person = match.person
+                user.save(update_fields=["person"])
+            messages.success(request, _("学籍已绑定，可在“学籍信息”中查看。"))
+            return redirect("records:xueji")
+    return render(request, "records/bind.html", {"form": form})
+
+
+@archive_page
+@require_http_methods(["GET", "POST"])
+def photo_review(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    enrollments = _enrollments(person) if person else []
+    if request.method == "POST":
+        enrollment = _own_enrollment(request, request.POST.get("enrollment"))
+        form = PhotoReviewForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            PhotoReview.objects.update_or_create(
+                enrollment=enrollment,
+                kind=data["kind"],
+                defaults={
+                    "verdict": data["verdict"],
+                    "comment": data["comment"],
+                    "state": PhotoReview.State.SUBMITTED,
+                    "handled_note": "",
+                    "handled_by": None,
+                },
+            )
+            messages.success(request, _("图像校对结果已提交。"))
+            return redirect("records:photo-review")
+        messages.error(request, "；".join(form.errors.get("comment", [])) or _("请选择校对结果。"))
+    rows = [
+        (enrollment, kind, label, {r.kind: r for r in enrollment.photo_reviews.all()}.get(kind))
+        for enrollment in enrollments
+        for kind, label in PhotoKind.choices
+    ]
+    return render(request, "records/photo_review.html", {"rows": rows, "tab": "xueji"})
+
+
+def _own_enrollment(request: HttpRequest, raw_id: str | None) -> Enrollment:
+    person = request.user.person
+    if person is None or not raw_id:
+        raise Http404
+    found = Enrollment.objects.filter(public_id=parse_public_id(raw_id), person=person).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-untyped-def]
+    """A record of the student's own, from ``kind:public-id``; anything else is a 404."""
+    person = request.user.person
+    kind, _sep, raw_id = (token or "").partition(":")
+    model = corrections.RECORD_MODELS.get(kind)
+    if person is None or model is None:
+        raise Http404
+    found = (
+        model.objects.filter(public_id=parse_public_id(raw_id), person=person)
+        .select_related("school", "person")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _own_corrections(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return CorrectionRequest.objects.filter(requester=request.user)
+
+
+@archive_page
+@require_GET
+def correction_list(request: HttpRequest) -> HttpResponse:
+    items = list(
+        _own_corrections(request)
+        .select_related("school", "enrollment", "qualification", "degree")
+        .prefetch_related(
+            Prefetch("events", queryset=CorrectionEvent.objects.order_by("created_at"))
+        )
+    )
+    return render(request, "records/corrections.html", {"corrections": items})
+
+
+@archive_page
+@require_http_methods(["GET", "POST"])
+def correction_new(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("record") or request.GET.get("record")
+    record = _own_record(request, token)
+    form = CorrectionForm(request.POST or None, request.FILES or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = corrections.correction_submit(
+                requester=request.user,
+                record=record,
+                field=data["field"],
+                proposed=data["proposed_value"],
+                reason=data["reason"],
+                evidence=data.get("evidence"),
+            )
+        except corrections.CorrectionRefused as refused:
+            form.add_error("field", str(refused.message))
+        else:
+            messages.success(request, _("更正申请已提交，学校审核后会更新处理进度。"))
+            return redirect("records:correction-detail", public_id=correction.public_id)
+    context = {"form": form, "record": record, "token": token, "choices": form.choices}
+    return render(request, "records/correction_new.html", context)
+
+
+@archive_page
+@require_GET
+def correction_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    correction = (
+        _own_corrections(request)
+        .filter(public_id=parse_public_id(public_id))
+        .select_related("school", "enrollment", "qualification", "degree", "person")
+        .prefetch_related("events")
+        .first()
+    )
+    if correction is None:
+        raise Http404
+    return render(request, "records/correction_detail.html", {"correction": correction})
+
+
+@archive_page
+@require_GET
+def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
+    correction = _own_corrections(request).filter(public_id=parse_public_id(public_id)).first()
+    if correction is None:
+        raise Http404
+    return private_file_response(correction.evidence)

@@ -1,0 +1,302 @@
+"""申请更正: what a student may ask to correct, and how a school's decision is applied.
+
+Students never edit records. A request names a record and one field; the proposed value passes
+the same model rules as any other write before the request is even filed, and again when the
+school approves it, inside one transaction that locks the request so two approvals apply once.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    OPEN_CORRECTION_STATUSES,
+    CorrectionEvent,
+    CorrectionRequest,
+    CorrectionStatus,
+    DegreeAward,
+    Enrollment,
+    Person,
+    Qualification,
+)
+
+ERR_FIELD_NOT_CORRECTABLE = _("该项目不能申请更正")
+ERR_SAME_VALUE = _("申请更正的内容与当前信息相同")
+ERR_ALREADY_OPEN = _("该项目已有正在处理的更正申请，请等待学校审核")
+ERR_DATE_FORMAT = _("请按“2018-09-07”或“2018年09月07日”的格式填写日期")
+ERR_REJECT_NEEDS_NOTE = _("驳回时请填写原因，学生会看到该原因")
+
+PERSON_FIELDS = ["person.name", "person.gender", "person.birth_date", "person.ethnicity"]
+
+# The fields a student may ask to correct, per kind of record, in the order of the cards.
+CORRECTABLE: dict[str, list[str]] = {
+    "enrollment": PERSON_FIELDS
+    + [
+        "level",
+        "major",
+        "duration",
+        "category",
+        "study_mode",
+        "branch",
+        "department",
+        "class_name",
+        "entry_date",
+        "expected_graduation_date",
+        "status",
+    ],
+    "qualification": PERSON_FIELDS
+    + [
+        "major",
+        "level",
+        "category",
+        "duration",
+        "study_mode",
+        "entry_date",
+        "graduation_date",
+        "conclusion",
+        "president_name",
+        "certificate_number",
+    ],
+    "degree": PERSON_FIELDS
+    + ["level", "degree_type", "discipline", "major", "award_date", "certificate_number"],
+}
+
+RECORD_MODELS: dict[str, type[models.Model]] = {
+    "enrollment": Enrollment,
+    "qualification": Qualification,
+    "degree": DegreeAward,
+}
+
+
+class CorrectionRefused(Exception):
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def record_kind(record: models.Model) -> str:
+    for kind, model in RECORD_MODELS.items():
+        if isinstance(record, model):
+            return kind
+    raise TypeError(f"not a correctable record: {record!r}")
+
+
+def _target(record: models.Model, field: str) -> tuple[models.Model, str]:
+    if field.startswith("person."):
+        return record.person, field.removeprefix("person.")  # type: ignore[attr-defined]
+    return record, field
+
+
+def model_field(record: models.Model, field: str) -> models.Field:
+    target, name = _target(record, field)
+    return target._meta.get_field(name)
+
+
+def field_label(record: models.Model, field: str) -> str:
+    return str(model_field(record, field).verbose_name)
+
+
+def canonical(value: object) -> str:
+    """How a value is stored on a request: codes for choices, ISO dates, plain text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def label_for(record: models.Model, field: str, stored: str) -> str:
+    """A stored value as the cards show it, in the reader's language."""
+    if stored == "":
+        return ""
+    model_field_ = model_field(record, field)
+    if model_field_.choices:
+        return str(dict(model_field_.choices).get(stored, stored))
+    if isinstance(model_field_, models.DateField):
+        try:
+            day = datetime.date.fromisoformat(stored)
+        except ValueError:
+            return stored
+        return f"{day:%Y}年{day:%m}月{day:%d}日"
+    return stored
+
+
+def current_value(record: models.Model, field: str) -> str:
+    target, name = _target(record, field)
+    return canonical(getattr(target, name))
+
+
+def current_display(record: models.Model, field: str) -> str:
+    return label_for(record, field, current_value(record, field))
+
+
+def choice_labels(record: models.Model, field: str) -> list[str]:
+    return [str(label) for _value, label in model_field(record, field).choices or []]
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_value(record: models.Model, field: str, raw: str) -> object:
+    """Turn what a student typed into the field's value, or raise ValidationError."""
+    target, name = _target(record, field)
+    model_field_ = target._meta.get_field(name)
+    text = (raw or "").strip()
+    if model_field_.choices:
+        by_label = {str(label): value for value, label in model_field_.choices}
+        text = by_label.get(text, text)
+    if isinstance(model_field_, models.DateField):
+        match = _DATE.match(text)
+        if not match:
+            raise ValidationError(ERR_DATE_FORMAT, code="date_format")
+        try:
+            text = datetime.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            raise ValidationError(ERR_DATE_FORMAT, code="date_format") from None
+    return model_field_.clean(text, target)
+
+
+def _apply(record: models.Model, field: str, value: object) -> models.Model:
+    """Set the value on the right instance and run every model rule; return that instance."""
+    target, name = _target(record, field)
+    setattr(target, name, value)
+    target.full_clean()
+    return target
+
+
+def check_proposal(record: models.Model, field: str, raw: str) -> str:
+    """Validate a proposed value against the model rules without touching the database."""
+    if field not in CORRECTABLE[record_kind(record)]:
+        raise ValidationError(ERR_FIELD_NOT_CORRECTABLE, code="not_correctable")
+    value = parse_value(record, field, raw)
+    trial = copy.copy(record)
+    if field.startswith("person."):
+        trial.person = copy.copy(record.person)  # type: ignore[attr-defined]
+    try:
+        _apply(trial, field, value)
+    except ValidationError as error:
+        # Rules of other fields may object (a gender that disagrees with the ID number):
+        # the student sees every message next to the one value they typed.
+        raise ValidationError(error.messages) from None
+    if canonical(value) == current_value(record, field):
+        raise ValidationError(ERR_SAME_VALUE, code="same_value")
+    return canonical(value)
+
+
+@transaction.atomic
+def correction_submit(
+    *,
+    requester,  # type: ignore[no-untyped-def]
+    record: models.Model,
+    field: str,
+    proposed: str,
+    reason: str,
+    evidence=None,  # type: ignore[no-untyped-def]
+) -> CorrectionRequest:
+    normalised = check_proposal(record, field, proposed)
+    kind = record_kind(record)
+    already_open = CorrectionRequest.objects.filter(
+        **{kind: record}, field=field, status__in=OPEN_CORRECTION_STATUSES
+    ).exists()
+    if already_open:
+        raise CorrectionRefused(ERR_ALREADY_OPEN)
+    correction = CorrectionRequest(
+        requester=requester,
+        person=record.person,  # type: ignore[attr-defined]
+        school=record.school,  # type: ignore[attr-defined]
+        field=field,
+        current_value=current_value(record, field),
+        proposed_value=normalised,
+        reason=reason,
+        **{kind: record},
+    )
+    if evidence:
+        correction.evidence = evidence
+    correction.save()
+    CorrectionEvent.objects.create(
+        correction=correction, status=CorrectionStatus.SUBMITTED, actor=requester
+    )
+    return correction
+
+
+class CorrectionAlreadyDecided(Exception):
+    pass
+
+
+def _lock_open(correction: CorrectionRequest) -> CorrectionRequest:
+    locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+    if locked.status not in OPEN_CORRECTION_STATUSES:
+        raise CorrectionAlreadyDecided
+    return locked
+
+
+@transaction.atomic
+def correction_start_review(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:  # type: ignore[no-untyped-def]
+    locked = _lock_open(correction)
+    if locked.status == CorrectionStatus.REVIEWING:
+        return
+    locked.status = CorrectionStatus.REVIEWING
+    locked.save(update_fields=["status", "updated_at"])
+    CorrectionEvent.objects.create(
+        correction=locked, status=CorrectionStatus.REVIEWING, note=note, actor=reviewer
+    )
+
+
+@transaction.atomic
+def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Apply the change once, with history saying who, when and why."""
+    locked = _lock_open(correction)
+    kind = record_kind(locked.record)
+    model = RECORD_MODELS[kind]
+    record = model.objects.select_for_update().get(pk=getattr(locked, f"{kind}_id"))
+    if locked.field.startswith("person."):
+        record.person = Person.objects.select_for_update().get(pk=record.person_id)
+    value = parse_value(record, locked.field, locked.proposed_value)
+    target = _apply(record, locked.field, value)
+    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]
+    target._history_user = reviewer
+    target.save()
+    locked.status = CorrectionStatus.CORRECTED
+    locked.save(update_fields=["status", "updated_at"])
+    CorrectionEvent.objects.create(
+        correction=locked, status=CorrectionStatus.CORRECTED, note=note, actor=reviewer
+    )
+
+
+@transaction.atomic
+def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+    if not note.strip():
+        raise CorrectionRefused(ERR_REJECT_NEEDS_NOTE)
+    locked = _lock_open(correction)
+    locked.status = CorrectionStatus.REJECTED
+    locked.save(update_fields=["status", "updated_at"])
+    CorrectionEvent.objects.create(
+        correction=locked, status=CorrectionStatus.REJECTED, note=note, actor=reviewer
+    )
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    field: str
+    label: str
+    current: str
+    options: list[str]
+
+
+def field_choices(record: models.Model) -> list[FieldChoice]:
+    return [
+        FieldChoice(
+            field=field,
+            label=field_label(record, field),
+            current=current_display(record, field),
+            options=choice_labels(record, field),
+        )
+        for field in CORRECTABLE[record_kind(record)]
+    ]

@@ -1,0 +1,33 @@
+"""Site-wide middleware."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+LAST_SEEN_KEY = "_last_seen"
+# Writing the session on every request (photos included) would cost a database write each
+# time; once a minute is precise enough for a 30-minute idle timeout.
+TOUCH_EVERY_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session that has been idle for SESSION_IDLE_TIMEOUT seconds (DESIGN §4.3)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+            elif last_seen is None or now - last_seen >= TOUCH_EVERY_SECONDS:
+                # Saving the session also moves its expiry (SESSION_COOKIE_AGE) forward.
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
