@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from .views import account, identity, login, outbox, recovery, registration
+from .views import account, identity, login, outbox, recovery, registration, twofactor
 
 app_name = "accounts"
 
@@ -32,4 +32,6 @@ urlpatterns = [
         name="claim-evidence",
     ),
     path("outbox/", outbox.outbox, name="outbox"),
+    path("staff/2fa/", twofactor.staff_otp_verify, name="staff-otp-verify"),
+    path("staff/2fa/setup/", twofactor.staff_otp_setup, name="staff-otp-setup"),
 ]

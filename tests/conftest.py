@@ -15,6 +15,7 @@ from accounts import roles
 from accounts.models import User
 from records.models import Enrollment, Person, School
 from tests.factories import UserFactory, photo_file
+from tests.twofactor import verified_login
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
@@ -115,8 +116,8 @@ def admin_user(people) -> User:
 
 
 def _logged_in(client, user):
-    client.force_login(user)
-    return client
+    # Staff personas also pass the TOTP step that every admin page asks for.
+    return verified_login(client, user)
 
 
 @pytest.fixture

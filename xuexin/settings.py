@@ -93,9 +93,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "import_export",
     "accounts",
     "records",
     "helpcenter",
+    "audit",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +111,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff pass a TOTP step before any admin page (accounts.twofactor); students never see it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor.StaffTwoFactorMiddleware",
     "xuexin.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -336,9 +344,30 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes reports every login at INFO; our own lines (masked) are enough.
         "axes": {"level": "WARNING"},
+        # PDF font subsetting reports every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 
 # --- Help centre --------------------------------------------------------------------------
 # 注册对象 on the login page: graduates since this year can register (DESIGN §6).
 HELP_REGISTRATION_SINCE_YEAR = env_int("XUEXIN_REGISTRATION_SINCE_YEAR", 2002)
+
+# --- Staff: two-factor login, roster import -----------------------------------------------
+# Issuer shown in the authenticator app next to the staff member's phone number.
+OTP_TOTP_ISSUER = "学信网仿真系统"
+# The dry run's uploaded file waits in the cache (Redis in production), so the confirming
+# request may land on another worker.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# --- Verification reports (DESIGN §4.4) ---------------------------------------------------
+# The Ed25519 key that signs report data, as PEM text. The demo generates one into a
+# git-ignored file; production must set it (and publish nothing but the public half).
+REPORT_SIGNING_KEY = os.environ.get("XUEXIN_REPORT_SIGNING_KEY", "").replace("\\n", "\n")
+REPORT_SIGNING_KEY_FILE = VAR_DIR / "report-signing-key.pem"
+REPORT_SIGNING_KEY_FILE_ALLOWED = env_bool("XUEXIN_REPORT_SIGNING_KEY_FILE_ALLOWED", DEBUG)
+# Public lookups per IP (django-ratelimit syntax), and the captcha once an IP has looked up
+# this many codes within an hour.
+VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
+VERIFY_CAPTCHA_AFTER = env_int("XUEXIN_VERIFY_CAPTCHA_AFTER", 5)

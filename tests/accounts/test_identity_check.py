@@ -13,6 +13,7 @@ from PIL import Image
 from accounts import roles
 from accounts.models import IdentityClaim, User
 from tests.factories import UserFactory
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def support_client(client_factory):
     agent = UserFactory(phone="13900000401", real_name="客服小王", is_staff=True)
     agent.groups.add(Group.objects.get(name=roles.SUPPORT))
     browser = client_factory()
-    browser.force_login(agent)
+    verified_login(browser, agent)
     return browser
 
 

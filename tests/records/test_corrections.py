@@ -13,6 +13,7 @@ from PIL import Image
 
 from records import corrections
 from records.models import CorrectionEvent, CorrectionRequest, Enrollment, Person
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +214,7 @@ def empty_events() -> dict[str, str]:
 
 def test_the_schools_registrar_approves_in_the_admin(filed, master, registrar_b, client_factory):
     staff = client_factory()
-    staff.force_login(registrar_b)
+    verified_login(staff, registrar_b)
     assert decide(staff, filed, "approve", "已核实").status_code == 302
     master.refresh_from_db()
     assert master.major == "劳动与社会保障"
@@ -221,7 +222,7 @@ def test_the_schools_registrar_approves_in_the_admin(filed, master, registrar_b,
 
 def test_another_schools_registrar_cannot_reach_the_request(filed, registrar_a, client_factory):
     staff = client_factory()
-    staff.force_login(registrar_a)
+    verified_login(staff, registrar_a)
     url = reverse("admin:records_correctionrequest_change", args=[filed.pk])
     assert staff.get(url).status_code == 302  # the admin's answer for a missing object
     decide(staff, filed, "approve")
@@ -231,7 +232,7 @@ def test_another_schools_registrar_cannot_reach_the_request(filed, registrar_a, 
 
 def test_a_get_on_the_review_page_changes_nothing(filed, registrar_b, client_factory):
     staff = client_factory()
-    staff.force_login(registrar_b)
+    verified_login(staff, registrar_b)
     staff.get(reverse("admin:records_correctionrequest_change", args=[filed.pk]))
     filed.refresh_from_db()
     assert filed.status == "submitted"

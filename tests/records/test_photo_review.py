@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from records.models import Enrollment, PhotoReview
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_the_registrar_of_that_school_sees_the_wrong_photo_in_the_queue(
 ):
     review(student_client, master, "wrong", "不是本人照片")
     staff = client_factory()
-    staff.force_login(registrar_b)
+    verified_login(staff, registrar_b)
     html = staff.get(reverse("admin:records_photoreview_changelist")).content.decode()
     assert "不是本人照片" in html
 
@@ -67,7 +68,7 @@ def test_another_schools_registrar_does_not_see_it(
 ):
     review(student_client, master, "wrong", "不是本人照片")
     staff = client_factory()
-    staff.force_login(registrar_a)
+    verified_login(staff, registrar_a)
     html = staff.get(reverse("admin:records_photoreview_changelist")).content.decode()
     assert "不是本人照片" not in html
 
@@ -75,7 +76,7 @@ def test_another_schools_registrar_does_not_see_it(
 def test_the_registrar_marks_it_handled(student_client, master, registrar_b, client_factory):
     review(student_client, master, "wrong", "不是本人照片")
     staff = client_factory()
-    staff.force_login(registrar_b)
+    verified_login(staff, registrar_b)
     pk = PhotoReview.objects.get().pk
     staff.post(
         reverse("admin:records_photoreview_change", args=[pk]),

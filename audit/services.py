@@ -1,0 +1,22 @@
+"""Writing the access log. One call per read of personal data by staff."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from accounts.services import truncated_ip
+
+from .models import AccessAction, AccessLog
+
+
+def access_record(*, request: HttpRequest, action: AccessAction, target: str) -> AccessLog:
+    """Log that ``request.user`` did ``action`` on ``target`` (never pass a full ID number)."""
+    user = request.user
+    return AccessLog.objects.create(
+        actor=user if user.is_authenticated else None,
+        actor_label=str(user)[:100],
+        action=action,
+        target=target[:200],
+        path=request.get_full_path()[:300],
+        ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
+    )
