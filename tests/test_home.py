@@ -14,6 +14,9 @@ from xuexin.views import COMING_FEATURES
 
 SIMULATION_MARK = "仿真系统"
 
+# The home page lists the latest announcements (通知公告) from the database.
+pytestmark = pytest.mark.django_db
+
 
 class _PageParser(HTMLParser):
     """Collects every <a href> and the text inside <header> and <footer>."""
@@ -123,10 +126,12 @@ def test_switching_back_to_chinese_shows_the_chinese_home(client: Client) -> Non
 
 
 def test_the_language_switch_returns_to_the_page_it_was_used_on(client: Client) -> None:
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("help")})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("helpcenter:index")}
+    )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("help")
+    assert response["Location"] == reverse("helpcenter:index")
 
 
 def test_the_english_footer_still_says_it_is_a_simulation(client: Client) -> None:

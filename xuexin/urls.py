@@ -19,7 +19,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("verify/", views.coming, {"feature": "verify"}, name="verify"),
     path("xueli/", views.coming, {"feature": "xueli"}, name="xueli"),
-    path("help/", views.coming, {"feature": "help"}, name="help"),
+    # /help/… and /news/<id>/, both in the helpcenter namespace.
+    path("", include("helpcenter.urls")),
     path("sitemap/", views.coming, {"feature": "sitemap"}, name="sitemap"),
     path("edu/", views.coming, {"feature": "edu"}, name="edu"),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import create_demo_logins
+from helpcenter.content import load_help_content
 from records import demo
 from records.models import Person
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 "Pass --allow-demo-logins if this is really a private sandbox."
             )
         report = demo.seed()
+        load_help_content()
         example = Person.objects.get(id_number=demo.EXAMPLE_ID)
         logins = create_demo_logins(example)
         self.stdout.write(
