@@ -1,7 +1,5 @@
 from django.urls import path
 
-from xuexin.views import coming
-
 from . import archive, views
 
 app_name = "records"
@@ -14,8 +12,6 @@ urlpatterns = [
     path("kaoyan/", archive.kaoyan, name="kaoyan"),
     path("quxiang/", archive.quxiang, name="quxiang"),
     path("scope/", archive.scope, name="scope"),
-    # 在线验证报告 arrive with the reports step; until then a clear "coming" page.
-    path("reports/", coming, {"feature": "reports"}, name="reports"),
     path("bind/", archive.bind, name="bind"),
     path("photo-review/", archive.photo_review, name="photo-review"),
     path("corrections/", archive.correction_list, name="corrections"),

@@ -1,0 +1,81 @@
+"""Forms of the public verification pages and of the student's report requests."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy as _
+
+from accounts.forms import captcha_field
+from records.identity import normalize_person_name
+
+from . import codes
+from .services import MAX_MONTHS, MIN_MONTHS
+
+ERR_CODE_FORMAT = _("在线验证码为 16 位字母和数字，以 S 开头，请核对后重新输入")
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("在线验证码"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "SXXX XXXX XXXX XXXX",
+            }
+        ),  # fmt: skip
+    )
+
+    def __init__(self, *args: object, needs_captcha: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_captcha:
+            self.fields["captcha"] = captcha_field()
+
+    def clean_code(self) -> str:
+        code = codes.normalize_code(self.cleaned_data["code"])
+        if len(code) != codes.LENGTH:
+            raise ValidationError(ERR_CODE_FORMAT, code="format")
+        return code
+
+
+class XueliQueryForm(forms.Form):
+    certificate_number = forms.CharField(label=_("证书编号"), max_length=30)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    captcha = captcha_field()
+
+    def clean_certificate_number(self) -> str:
+        return "".join(self.cleaned_data["certificate_number"].split())
+
+    def clean_name(self) -> str:
+        return normalize_person_name(self.cleaned_data["name"])
+
+
+def month_choices() -> list[tuple[int, str]]:
+    # Built per form, in the reader's language, not once at import time.
+    return [(n, gettext("%(n)d 个月") % {"n": n}) for n in range(MIN_MONTHS, MAX_MONTHS + 1)]
+
+
+class ApplyForm(forms.Form):
+    record = forms.ChoiceField(label=_("选择记录"))
+    months = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=1)
+    show_photo = forms.BooleanField(label=_("在报告中显示照片"), required=False, initial=True)
+
+    def __init__(self, *args: object, records: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = records
+        self.fields["months"].choices = month_choices()
+
+
+class ExtendForm(forms.Form):
+    months = forms.TypedChoiceField(label=_("延长有效期"), coerce=int, initial=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["months"].choices = month_choices()
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("关闭原因"), max_length=200)

@@ -1,0 +1,143 @@
+"""在线验证报告 and their 查验记录 (DESIGN §3.1, §4.4)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from records.models import DegreeAward, Enrollment, Qualification
+
+
+class ReportKind(models.TextChoices):
+    XUEJI = "xueji", _("学籍")
+    XUELI = "xueli", _("学历")
+    XUEWEI = "xuewei", _("学位")
+
+
+class ReportQuerySet(models.QuerySet):
+    def live(self, today: datetime.date | None = None) -> ReportQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(closed_at__isnull=True, valid_until__gte=today)
+
+
+class VerificationReport(models.Model):
+    """A report a student issues so that a third party can check one record by its code."""
+
+    code = models.CharField(_("在线验证码"), max_length=16, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="reports", verbose_name=_("申请人")
+    )
+    kind = models.CharField(_("报告类型"), max_length=6, choices=ReportKind.choices)
+    enrollment = models.ForeignKey(
+        Enrollment, models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    qualification = models.ForeignKey(
+        Qualification, models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    degree = models.ForeignKey(
+        DegreeAward, models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    show_photo = models.BooleanField(_("显示照片"), default=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日期"), default=timezone.now)
+    valid_until = models.DateField(_("有效期至"))
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    close_reason = models.CharField(_("关闭原因"), max_length=200, blank=True)
+    # The signed content: exactly what the public page, the PDF and the API show.
+    payload = models.JSONField(_("报告内容"))
+    signature = models.TextField(_("签名"))
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("在线验证报告")
+        verbose_name_plural = _("在线验证报告")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportKind.values), name="report_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="xueji",
+                        enrollment__isnull=False,
+                        qualification__isnull=True,
+                        degree__isnull=True,
+                    )
+                    | Q(
+                        kind="xueli",
+                        enrollment__isnull=True,
+                        qualification__isnull=False,
+                        degree__isnull=True,
+                    )
+                    | Q(
+                        kind="xuewei",
+                        enrollment__isnull=True,
+                        qualification__isnull=True,
+                        degree__isnull=False,
+                    )
+                ),  # fmt: skip
+                name="report_subject_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^S[0-9A-HJKMNP-TV-Z]{15}$"), name="report_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grouped_code}"
+
+    @property
+    def grouped_code(self) -> str:
+        return " ".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
+    def subject(self) -> Enrollment | Qualification | DegreeAward:
+        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
+
+    def is_live(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.closed_at is None and self.valid_until >= today
+
+    @property
+    def state(self) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        return "live" if self.is_live() else "expired"
+
+
+class VerificationEvent(models.Model):
+    """查验记录: one look at a report, by channel, with a truncated address."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("网页")
+        QR = "qr", _("二维码")
+        API = "api", _("接口")
+
+    class Outcome(models.TextChoices):
+        SHOWN = "shown", _("查验成功")
+        EXPIRED = "expired", _("报告已过期")
+        CLOSED = "closed", _("报告已关闭")
+
+    report = models.ForeignKey(
+        VerificationReport, models.CASCADE, related_name="events", verbose_name=_("报告")
+    )
+    created_at = models.DateTimeField(_("查验时间"), default=timezone.now)
+    channel = models.CharField(_("渠道"), max_length=3, choices=Channel.choices)
+    outcome = models.CharField(_("结果"), max_length=8, choices=Outcome.choices)
+    ip_prefix = models.CharField(_("来源网络"), max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("查验记录")
+        verbose_name_plural = _("查验记录")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["report", "-created_at"], name="report_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"

@@ -1,0 +1,101 @@
+"""Turn signed report data into labelled rows, in the reader's language (zh or en)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from records.models import DegreeAward, Enrollment, Person, Qualification
+
+from .services import SUBJECT_FIELDS
+
+TITLES = {
+    "xueji": _("教育部学籍在线验证报告（仿真）"),
+    "xueli": _("教育部学历证书电子注册备案表（仿真）"),
+    "xuewei": _("中国高等教育学位在线验证报告（仿真）"),
+}
+
+LABELS = {
+    "name": _("姓名"),
+    "gender": _("性别"),
+    "birth_date": _("出生日期"),
+    "ethnicity": _("民族"),
+    "id_number": _("证件号码"),
+    "school": _("学校名称"),
+    "level": _("层次"),
+    "major": _("专业"),
+    "duration": _("学制"),
+    "category": _("学历类别"),
+    "study_mode": _("学习形式"),
+    "branch": _("分院"),
+    "department": _("系(所、函授站)"),
+    "class_name": _("班级"),
+    "student_number": _("学号"),
+    "entry_date": _("入学日期"),
+    "expected_graduation_date": _("预计毕业日期"),
+    "status": _("学籍状态"),
+    "graduation_date": _("毕(结)业日期"),
+    "conclusion": _("毕(结)业"),
+    "president_name": _("校(院)长姓名"),
+    "certificate_number": _("证书编号"),
+    "degree_type": _("学位类型"),
+    "discipline": _("学科门类"),
+    "award_date": _("授予日期"),
+}
+DEGREE_LABELS = {"school": _("学位授予单位"), "level": _("学位级别")}
+
+# Where the choices of a coded field live, per kind of report.
+_CHOICE_SOURCES: dict[str, type[models.Model]] = {"gender": Person, "ethnicity": Person}
+_RECORD_MODEL = {"xueji": Enrollment, "xueli": Qualification, "xuewei": DegreeAward}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    value: str
+
+
+def format_date(text: str) -> str:
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return text
+    if (get_language() or "").startswith("zh"):
+        return f"{day:%Y}年{day:%m}月{day:%d}日"
+    return day.isoformat()
+
+
+def _choices(kind: str, key: str) -> dict[str, str]:
+    model = _CHOICE_SOURCES.get(key) or _RECORD_MODEL[kind]
+    try:
+        field = model._meta.get_field(key)
+    except Exception:  # noqa: BLE001 - a key that is not a model field has no choices
+        return {}
+    return {value: str(label) for value, label in field.choices or []}
+
+
+def rows(payload: dict[str, object]) -> list[Row]:
+    kind = str(payload["kind"])
+    subject = payload["subject"]
+    assert isinstance(subject, dict)
+    result = []
+    # The order of the real reports, not the storage order (PostgreSQL's jsonb sorts keys).
+    for key in SUBJECT_FIELDS[kind]:
+        value = str(subject.get(key, ""))
+        choices = _choices(kind, key)
+        if choices:
+            value = choices.get(value, value)
+        elif key.endswith("_date"):
+            value = format_date(value)
+        label = DEGREE_LABELS.get(key) if kind == "xuewei" else None
+        result.append(Row(key=key, label=str(label or LABELS.get(key, key)), value=value or "—"))
+    return result
+
+
+def title(payload: dict[str, object]) -> str:
+    return str(TITLES[str(payload["kind"])])

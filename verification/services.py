@@ -1,0 +1,199 @@
+"""Issuing, extending, closing and looking up 在线验证报告 (DESIGN journeys 8 and 9)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import truncated_ip
+from records.identity import mask_id_number
+from records.models import DegreeAward, Enrollment, Qualification
+
+from . import codes, signing
+from .models import ReportKind, VerificationEvent, VerificationReport
+
+MAX_LIVE_PER_RECORD = 3
+MIN_MONTHS, MAX_MONTHS = 1, 6
+SCHEMA = "xuexin-sim/report/v1"
+
+ERR_TOO_MANY_LIVE = _("该记录已有 %(limit)d 份有效的验证报告，请先关闭不再需要的报告")
+ERR_NOT_LIVE = _("该报告已关闭或已过期，不能再延期")
+
+KIND_OF_MODEL: dict[type[models.Model], str] = {
+    Enrollment: ReportKind.XUEJI,
+    Qualification: ReportKind.XUELI,
+    DegreeAward: ReportKind.XUEWEI,
+}
+FIELD_OF_KIND = {"xueji": "enrollment", "xueli": "qualification", "xuewei": "degree"}
+
+# What each kind of report shows, in the order of the real reports.
+SUBJECT_FIELDS: dict[str, list[str]] = {
+    "xueji": [
+        "name", "gender", "birth_date", "ethnicity", "id_number", "school", "level", "major",
+        "duration", "category", "study_mode", "branch", "department", "class_name",
+        "student_number", "entry_date", "expected_graduation_date", "status",
+    ],
+    "xueli": [
+        "name", "gender", "birth_date", "entry_date", "graduation_date", "school", "major",
+        "category", "duration", "study_mode", "level", "conclusion", "president_name",
+        "certificate_number",
+    ],
+    "xuewei": [
+        "name", "gender", "birth_date", "school", "level", "degree_type", "discipline", "major",
+        "award_date", "certificate_number",
+    ],
+}  # fmt: skip
+PERSON_FIELDS = {"name", "gender", "birth_date", "ethnicity"}
+
+
+class ReportRefused(Exception):
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _value(record: models.Model, name: str) -> str:
+    if name == "school":
+        return record.school.name  # type: ignore[attr-defined]
+    if name == "id_number":
+        return mask_id_number(record.person.id_number)  # type: ignore[attr-defined]
+    source = record.person if name in PERSON_FIELDS else record  # type: ignore[attr-defined]
+    value = getattr(source, name)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def photo_field(report: VerificationReport):  # type: ignore[no-untyped-def]
+    """The photo a report may show, if any: the diploma photo, else the admission photo."""
+    if report.kind == ReportKind.XUEJI:
+        enrollment = report.enrollment
+        return enrollment.diploma_photo or enrollment.admission_photo
+    if report.kind == ReportKind.XUELI:
+        qualification = report.qualification
+        if qualification.photo:
+            return qualification.photo
+        if qualification.enrollment_id:
+            return qualification.enrollment.diploma_photo
+    return None
+
+
+def build_payload(report: VerificationReport) -> dict[str, object]:
+    record = report.subject
+    return {
+        "schema": SCHEMA,
+        "simulation": True,
+        "issuer": "学信网（仿真系统）/ Xuexin (simulation)",
+        "code": report.code,
+        "kind": report.kind,
+        "updated_at": timezone.localtime(report.updated_at).date().isoformat(),
+        "valid_until": report.valid_until.isoformat(),
+        "photo": bool(report.show_photo and photo_field(report)),
+        "subject": {name: _value(record, name) for name in SUBJECT_FIELDS[report.kind]},
+    }
+
+
+def _sign_into(report: VerificationReport) -> None:
+    report.payload = build_payload(report)
+    report.signature = signing.sign(report.payload)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _valid_until(months: int) -> datetime.date:
+    if not MIN_MONTHS <= months <= MAX_MONTHS:
+        raise ValueError("validity must be 1 to 6 months")
+    return add_months(timezone.localdate(), months)
+
+
+@transaction.atomic
+def report_issue(*, owner, record: models.Model, months: int = 1, show_photo: bool = True):  # type: ignore[no-untyped-def]
+    kind = KIND_OF_MODEL[type(record)]
+    field = FIELD_OF_KIND[kind]
+    # Lock the record's row so two simultaneous requests cannot both pass the limit.
+    type(record).objects.select_for_update().filter(pk=record.pk).first()
+    live = VerificationReport.objects.live().filter(**{field: record}).count()
+    if live >= MAX_LIVE_PER_RECORD:
+        raise ReportRefused(ERR_TOO_MANY_LIVE % {"limit": MAX_LIVE_PER_RECORD})
+    now = timezone.now()
+    for _attempt in range(5):
+        report = VerificationReport(
+            code=codes.new_code(),
+            owner=owner,
+            kind=kind,
+            show_photo=show_photo,
+            created_at=now,
+            updated_at=now,
+            valid_until=_valid_until(months),
+            **{field: record},
+        )
+        _sign_into(report)
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            continue  # a code collision: 32^15 makes this vanishingly rare, but never fatal
+        return report
+    raise RuntimeError("could not allocate a unique report code")
+
+
+@transaction.atomic
+def report_extend(*, report: VerificationReport, months: int) -> VerificationReport:
+    """Same code, a new validity from today, and today's data signed afresh."""
+    locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
+    if not locked.is_live():
+        raise ReportRefused(ERR_NOT_LIVE)
+    locked.valid_until = _valid_until(months)
+    locked.updated_at = timezone.now()
+    _sign_into(locked)
+    locked.save(update_fields=["valid_until", "updated_at", "payload", "signature"])
+    return locked
+
+
+@transaction.atomic
+def report_close(*, report: VerificationReport, reason: str) -> VerificationReport:
+    locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
+    if locked.closed_at is None:
+        locked.closed_at = timezone.now()
+        locked.close_reason = reason
+        locked.save(update_fields=["closed_at", "close_reason"])
+    return locked
+
+
+def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationReport | None:
+    """The live report for a code, or None; every look at an existing report is recorded."""
+    normalized = codes.normalize_code(code)
+    if not codes.is_valid_code(normalized):
+        return None
+    report = (
+        VerificationReport.objects.filter(code=normalized)
+        .select_related("enrollment", "qualification__enrollment", "degree")
+        .first()
+    )
+    if report is None:
+        return None
+    state = report.state
+    outcome = {
+        "live": VerificationEvent.Outcome.SHOWN,
+        "expired": VerificationEvent.Outcome.EXPIRED,
+        "closed": VerificationEvent.Outcome.CLOSED,
+    }[state]
+    VerificationEvent.objects.create(
+        report=report,
+        channel=channel,
+        outcome=outcome,
+        ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
+    )
+    return report if state == "live" else None

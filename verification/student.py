@@ -1,0 +1,142 @@
+"""在线验证报告 in the student's archive: apply, see, extend, close, 查验记录 (journey 8)."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from records.archive import archive_page
+from records.models import DegreeAward, Enrollment, Qualification
+
+from . import codes, presentation, services
+from .forms import ApplyForm, CloseForm, ExtendForm
+from .models import VerificationReport
+from .views import pdf_response
+
+
+def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The student's records as ``kind:public-id`` choices, and the records by token."""
+    if person is None:
+        return [], {}
+    found: dict[str, object] = {}
+    choices: list[tuple[str, str]] = []
+    for model, kind, label in (
+        (Enrollment, "xueji", _("学籍")),
+        (Qualification, "xueli", _("学历")),
+        (DegreeAward, "xuewei", _("学位")),
+    ):
+        for record in model.objects.for_person(person).select_related("school", "person"):
+            token = f"{kind}:{record.public_id}"
+            found[token] = record
+            choices.append((token, f"{label} · {record}"))
+    return choices, found
+
+
+def _own_reports(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return VerificationReport.objects.filter(owner=request.user)
+
+
+@archive_page
+@require_http_methods(["GET", "POST"])
+def reports_home(request: HttpRequest) -> HttpResponse:
+    choices, records = _record_choices(request.user.person)
+    form = ApplyForm(
+        request.POST or None, records=choices, initial={"record": request.GET.get("record")}
+    )
+    if request.method == "POST" and form.is_valid():
+        record = records[form.cleaned_data["record"]]
+        try:
+            report = services.report_issue(
+                owner=request.user,
+                record=record,
+                months=form.cleaned_data["months"],
+                show_photo=form.cleaned_data["show_photo"],
+            )
+        except services.ReportRefused as refused:
+            form.add_error("record", str(refused.message))
+        else:
+            messages.success(request, _("在线验证报告已生成。"))
+            return redirect("verification:mine", code=report.code)
+    reports = list(
+        _own_reports(request)
+        .select_related("enrollment__school", "qualification__school", "degree__school")
+        .annotate(lookups=Count("events", filter=Q(events__outcome="shown")))
+    )
+    return render(request, "verification/mine_list.html", {"form": form, "reports": reports})
+
+
+def _own_report(request: HttpRequest, code: str) -> VerificationReport:
+    report = (
+        _own_reports(request)
+        .filter(code=codes.normalize_code(code))
+        .select_related("enrollment__school", "qualification__school", "degree__school")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+@archive_page
+@require_GET
+def report_detail(request: HttpRequest, code: str) -> HttpResponse:
+    report = _own_report(request, code)
+    public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
+    qr_svg = segno.make(public_url, error="m").svg_inline(scale=4, border=2)
+    context = {
+        "report": report,
+        "rows": presentation.rows(report.payload),
+        "title": presentation.title(report.payload),
+        "grouped_code": codes.group(report.code),
+        "public_url": public_url,
+        "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG generated here from our own URL
+        "events": report.events.all()[:100],
+        "payload": report.payload,
+        "updated_display": presentation.format_date(str(report.payload["updated_at"])),
+        "valid_display": presentation.format_date(str(report.payload["valid_until"])),
+        "extend_form": ExtendForm(),
+        "close_form": CloseForm(),
+    }
+    return render(request, "verification/mine_detail.html", context)
+
+
+@archive_page
+@require_POST
+def report_extend(request: HttpRequest, code: str) -> HttpResponse:
+    report = _own_report(request, code)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_extend(report=report, months=form.cleaned_data["months"])
+        except services.ReportRefused as refused:
+            messages.error(request, str(refused.message))
+        else:
+            messages.success(request, _("有效期已延长，在线验证码不变。"))
+    return redirect("verification:mine", code=report.code)
+
+
+@archive_page
+@require_POST
+def report_close(request: HttpRequest, code: str) -> HttpResponse:
+    report = _own_report(request, code)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        services.report_close(report=report, reason=form.cleaned_data["reason"])
+        messages.success(request, _("报告已关闭，他人将无法再查验。"))
+    else:
+        messages.error(request, _("请填写关闭原因。"))
+    return redirect("verification:mine", code=report.code)
+
+
+@archive_page
+@require_GET
+def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    report = _own_report(request, code)
+    return pdf_response(request, report)

@@ -1,0 +1,36 @@
+from django.urls import path, register_converter
+
+from . import student, views
+
+
+class CodeConverter:
+    """Anything that may be a typed code; the views normalise and check it."""
+
+    regex = r"[0-9A-Za-z\-]{1,40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodeConverter, "code")
+
+app_name = "verification"
+
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify"),
+    path("verify/<code:code>/", views.report_page, name="report"),
+    path("verify/<code:code>/print/", views.report_print, name="print"),
+    path("verify/<code:code>/report.pdf", views.report_pdf, name="pdf"),
+    path("verify/<code:code>/photo.jpg", views.report_photo, name="photo"),
+    path("api/v1/reports/<code:code>", views.api_report, name="api-report"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("xueli/", views.xueli_query, name="xueli"),
+    path("archive/reports/", student.reports_home, name="mine-list"),
+    path("archive/reports/<code:code>/", student.report_detail, name="mine"),
+    path("archive/reports/<code:code>/extend/", student.report_extend, name="mine-extend"),
+    path("archive/reports/<code:code>/close/", student.report_close, name="mine-close"),
+    path("archive/reports/<code:code>/report.pdf", student.report_pdf, name="mine-pdf"),
+]
