@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from records.admin.decisions import decision_action
 from records.identity import mask_id_number
 
 from . import services
@@ -142,9 +143,32 @@ class ClaimDecisionForm(forms.ModelForm):
         return data
 
 
+def _approve_claim(claim: IdentityClaim, *, reviewer: User, note: str) -> None:
+    services.claim_approve(claim=claim, reviewer=reviewer, note=note)
+
+
+def _reject_claim(claim: IdentityClaim, *, reviewer: User, note: str) -> None:
+    services.claim_reject(claim=claim, reviewer=reviewer, note=note)
+
+
 @admin.register(IdentityClaim)
 class IdentityClaimAdmin(admin.ModelAdmin):
     form = ClaimDecisionForm
+    actions = [
+        decision_action(
+            name="approve_selected",
+            label=_("批量通过"),
+            decide=_approve_claim,
+            already_decided=(services.ClaimAlreadyDecided,),
+        ),
+        decision_action(
+            name="reject_selected",
+            label=_("批量不通过"),
+            decide=_reject_claim,
+            already_decided=(services.ClaimAlreadyDecided,),
+            note_required=True,
+        ),
+    ]
     list_display = ["created_at", "kind", "claimant_label", "method", "status", "reviewer"]
     list_filter = ["status", "kind", "method"]
     search_fields = ["=id_number", "claimant__real_name", "=claimant__phone"]

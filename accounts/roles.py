@@ -40,8 +40,15 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("accounts", "view_user"),
         ("accounts", "view_identityclaim"),
         ("accounts", "change_identityclaim"),
+    ]
+    + [
+        ("helpcenter", f"{action}_{model}")
+        for model in ("category", "article", "announcement")
+        for action in ("view", "add", "change")
     ],
 }
+# Accounts, groups and permissions are changed by national administrators only: no other role
+# holds any of the auth/accounts "add" or "change" permissions on users and groups.
 
 
 def ensure_roles(**kwargs: object) -> None:

@@ -5,7 +5,9 @@ Http404 otherwise: someone else's photo gets the same answer as one that does no
 
 - a student sees the records of the person bound to the account, once the identity check passed;
 - a school registrar (staff with a school) sees that school's records and the people in them;
-- a national administrator (superuser, or staff without a school) sees everything.
+- a national administrator (superuser, or staff without a school who holds the records
+  permissions of the 国家管理员 role) sees everything; other staff without a school (客服) see
+  no records at all.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from .models import Enrollment, Person, Qualification
 
 
 def staff_sees_everyone(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_active and user.is_staff and (user.is_superuser or not user.school_id))
+    if not (user.is_active and user.is_staff):
+        return False
+    return bool(user.is_superuser or (not user.school_id and user.has_perm("records.view_person")))
 
 
 def is_registrar(user) -> bool:  # type: ignore[no-untyped-def]

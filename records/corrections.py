@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     Person,
     Qualification,
 )
+from .versioning import save_versioned
 
 ERR_FIELD_NOT_CORRECTABLE = _("该项目不能申请更正")
 ERR_SAME_VALUE = _("申请更正的内容与当前信息相同")
@@ -262,12 +264,15 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     target = _apply(record, locked.field, value)
     target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]
     target._history_user = reviewer
-    target.save()
+    # The row is locked, so its version is current; bumping it makes any admin form left open
+    # on this record stale instead of silently undoing the correction.
+    save_versioned(target, expected_version=target.version)
     locked.status = CorrectionStatus.CORRECTED
     locked.save(update_fields=["status", "updated_at"])
     CorrectionEvent.objects.create(
         correction=locked, status=CorrectionStatus.CORRECTED, note=note, actor=reviewer
     )
+    _tell_student(locked, str(CorrectionStatus.CORRECTED.label), note)
 
 
 @transaction.atomic
@@ -280,6 +285,23 @@ def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> 
     CorrectionEvent.objects.create(
         correction=locked, status=CorrectionStatus.REJECTED, note=note, actor=reviewer
     )
+    _tell_student(locked, str(CorrectionStatus.REJECTED.label), note)
+
+
+def _tell_student(correction: CorrectionRequest, outcome: str, note: str) -> None:
+    from accounts.services import notify
+
+    requester = correction.requester
+    text = gettext(
+        "【学信网仿真】您提交的%(field)s更正申请审核结果：%(outcome)s。%(note)s"
+        "详情请登录学信档案查看。"
+    ) % {
+        "field": field_label(correction.record, correction.field),
+        "outcome": outcome,
+        "note": f"{gettext('说明：')}{note}。" if note else "",
+    }
+    subject = gettext("学信网（仿真）：更正申请审核结果")
+    transaction.on_commit(lambda: notify(requester, text, subject))
 
 
 @dataclass(frozen=True)

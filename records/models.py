@@ -134,6 +134,8 @@ class Person(models.Model):
     id_number = models.CharField(_("证件号码"), max_length=20)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Optimistic locking (records/versioning.py): every staff write moves it on by one.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = PersonQuerySet.as_manager()
@@ -252,6 +254,8 @@ class Enrollment(models.Model):
     admission_photo = PrivateImageField(_("录取照片"), folder="admission", blank=True)
     diploma_photo = PrivateImageField(_("学历照片"), folder="diploma", blank=True)
     updated_at = models.DateTimeField(_("更新日期"), auto_now=True)
+    # Optimistic locking (records/versioning.py): every staff write moves it on by one.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = RecordQuerySet.as_manager()
@@ -352,6 +356,8 @@ class Qualification(models.Model):
     )
     photo = PrivateImageField(_("学历照片"), folder="qualification", blank=True)
     updated_at = models.DateTimeField(_("更新日期"), auto_now=True)
+    # Optimistic locking (records/versioning.py): every staff write moves it on by one.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = RecordQuerySet.as_manager()
@@ -440,6 +446,8 @@ class DegreeAward(models.Model):
         _("学位证书编号"), max_length=16, unique=True, validators=[degree_number_format]
     )
     updated_at = models.DateTimeField(_("更新日期"), auto_now=True)
+    # Optimistic locking (records/versioning.py): every staff write moves it on by one.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = RecordQuerySet.as_manager()
@@ -654,6 +662,7 @@ class PhotoReview(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("已提交")
         HANDLED = "handled", _("学校已处理")
+        DISMISSED = "dismissed", _("学校核实照片无误")
 
     enrollment = models.ForeignKey(
         Enrollment, models.CASCADE, related_name="photo_reviews", verbose_name=_("学籍")

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
+from accounts.twofactor import staff_needs_second_factor
+from audit.models import AccessAction
+from audit.services import access_record
+
 from .access import (
     get_enrollment_for_user,
     get_qualification_for_user,
@@ -31,19 +35,38 @@ def private_file_response(field_file) -> FileResponse:  # type: ignore[no-untype
     return response
 
 
+def refuse_staff_without_second_factor(request: HttpRequest) -> None:
+    """Staff read private files only after the TOTP step, like every admin page."""
+    if staff_needs_second_factor(request.user):
+        raise Http404
+
+
+def staff_download(request: HttpRequest, action: AccessAction, target: str, field_file):  # type: ignore[no-untyped-def]
+    """Serve a private file; a staff member's download lands in the access log first."""
+    response = private_file_response(field_file)
+    if request.user.is_staff:
+        access_record(request=request, action=action, target=target)
+    return response
+
+
 @require_GET
 def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> FileResponse:
     field_name = ENROLLMENT_PHOTO_FIELDS.get(kind)
     if field_name is None:
         raise Http404
+    refuse_staff_without_second_factor(request)
     enrollment = get_enrollment_for_user(request.user, public_id)
-    return private_file_response(getattr(enrollment, field_name))
+    photo = getattr(enrollment, field_name)
+    target = f"{enrollment.person} {enrollment} {photo.field.verbose_name}"
+    return staff_download(request, AccessAction.DOWNLOAD_PHOTO, target, photo)
 
 
 @require_GET
 def qualification_photo(request: HttpRequest, public_id: str) -> FileResponse:
+    refuse_staff_without_second_factor(request)
     qualification = get_qualification_for_user(request.user, public_id)
-    return private_file_response(qualification.photo)
+    target = f"{qualification.person} {qualification.school.name} 学历照片"
+    return staff_download(request, AccessAction.DOWNLOAD_PHOTO, target, qualification.photo)
 
 
 @require_GET
@@ -52,7 +75,8 @@ def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         raise Http404
-    corrections = CorrectionRequest.objects.filter(public_id=public_id)
+    refuse_staff_without_second_factor(request)
+    corrections = CorrectionRequest.objects.filter(public_id=public_id).select_related("person")
     if not staff_sees_everyone(user):
         if not is_registrar(user):
             raise Http404
@@ -60,4 +84,5 @@ def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
     found = corrections.first()
     if found is None:
         raise Http404
-    return private_file_response(found.evidence)
+    target = f"{found.person} 更正申请 {found.public_id} 证明材料"
+    return staff_download(request, AccessAction.DOWNLOAD_EVIDENCE, target, found.evidence)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.models import AccessAction
 from records.access import parse_public_id
-from records.views import private_file_response
+from records.views import refuse_staff_without_second_factor, staff_download
 
 from .. import services
 from ..forms import ClaimForm, SchoolNameCheckForm
@@ -92,10 +93,12 @@ def claim_evidence(request: HttpRequest, public_id: str, side: str) -> FileRespo
     user = request.user
     if field is None or not user.is_authenticated or not user.is_active:
         raise Http404
+    refuse_staff_without_second_factor(request)
     claims = IdentityClaim.objects.filter(public_id=parse_public_id(public_id))
     if not (user.is_staff and user.has_perm("accounts.view_identityclaim")):
         claims = claims.filter(claimant=user)
-    found = claims.first()
+    found = claims.select_related("claimant").first()
     if found is None:
         raise Http404
-    return private_file_response(getattr(found, field))
+    target = f"{found.claimant} 身份核验申诉 {found.public_id} {field}"
+    return staff_download(request, AccessAction.DOWNLOAD_EVIDENCE, target, getattr(found, field))

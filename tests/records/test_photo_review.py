@@ -80,7 +80,9 @@ def test_the_registrar_marks_it_handled(student_client, master, registrar_b, cli
     pk = PhotoReview.objects.get().pk
     staff.post(
         reverse("admin:records_photoreview_change", args=[pk]),
-        {"state": "handled", "handled_note": "已更换照片"},
+        {"decision": "handle", "note": "已更换照片"},
     )
     saved = PhotoReview.objects.get()
-    assert (saved.state, saved.handled_by) == ("handled", registrar_b)
+    assert (saved.state, saved.handled_by, saved.handled_note) == (
+        "handled", registrar_b, "已更换照片"
+    )  # fmt: skip

@@ -1,0 +1,91 @@
+"""Bulk approve / reject in the review queues: an admin action with a confirmation page.
+
+The page lists the chosen requests and takes the note the students will read (rejecting needs
+one). Confirming applies the same service as the one-by-one decision to each request, each in
+its own transaction, and reports how many were applied, already decided or refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ERR_NOTE_REQUIRED = gettext_lazy("请填写原因，学生会看到该原因")
+
+
+class DecisionNoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("说明（学生可见）"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, note_required: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.note_required = note_required
+        self.fields["note"].required = note_required
+        self.fields["note"].error_messages["required"] = ERR_NOTE_REQUIRED
+
+    def clean_note(self) -> str:
+        return self.cleaned_data["note"].strip()
+
+
+def decision_action(
+    *,
+    name: str,
+    label: str,
+    decide: Callable[..., object],
+    already_decided: tuple[type[Exception], ...],
+    note_required: bool = False,
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], TemplateResponse | None]:
+    """An admin action that applies ``decide(obj, reviewer=..., note=...)`` to each object."""
+
+    def action(
+        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+    ) -> TemplateResponse | None:
+        confirmed = request.POST.get("confirm") == "yes"
+        form = DecisionNoteForm(request.POST if confirmed else None, note_required=note_required)
+        if confirmed and form.is_valid():
+            applied = skipped = refused = 0
+            for obj in queryset:
+                try:
+                    decide(obj, reviewer=request.user, note=form.cleaned_data["note"])
+                except already_decided:
+                    skipped += 1
+                except ValidationError as error:
+                    refused += 1
+                    messages.error(request, f"{obj}：{'；'.join(error.messages)}")
+                else:
+                    applied += 1
+            messages.info(
+                request,
+                _(
+                    "%(label)s：已处理 %(applied)d 条，已处理过而跳过 %(skipped)d 条，"
+                    "失败 %(refused)d 条。"
+                )
+                % {"label": label, "applied": applied, "skipped": skipped, "refused": refused},
+            )
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": label,
+            "objects": list(queryset),
+            "form": form,
+            "action_name": name,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/review_decision.html", context)
+
+    action.__name__ = name
+    return admin.action(description=label, permissions=["change"])(action)

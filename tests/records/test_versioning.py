@@ -1,0 +1,108 @@
+"""Two staff editing the same record cannot silently overwrite each other (optimistic locking)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from records import corrections
+from records.models import Enrollment, Person
+from records.versioning import StaleVersion, save_versioned
+from tests.admin_forms import admin_form_data
+from tests.twofactor import verified_login
+
+pytestmark = pytest.mark.django_db
+
+CONFLICT = "保存未生效：在您编辑期间"
+
+
+@pytest.fixture
+def master(people) -> Enrollment:
+    return Enrollment.objects.get(student_number="2020558000051")
+
+
+@pytest.fixture
+def two_staff(client_factory, registrar_b, admin_user):
+    """The school's registrar and a national administrator, each in their own browser."""
+    return verified_login(client_factory(), registrar_b), verified_login(
+        client_factory(), admin_user
+    )
+
+
+def url(enrollment: Enrollment) -> str:
+    return reverse("admin:records_enrollment_change", args=[enrollment.pk])
+
+
+def test_two_saves_from_the_same_version_one_wins_one_gets_the_conflict(two_staff, master):
+    first, second = two_staff
+    first_form = admin_form_data(first.get(url(master)))
+    second_form = admin_form_data(second.get(url(master)))
+
+    assert first.post(url(master), {**first_form, "major": "劳动与社会保障"}).status_code == 302
+    response = second.post(url(master), {**second_form, "class_name": "二班"})
+
+    assert CONFLICT in response.content.decode()
+    master.refresh_from_db()
+    assert (master.major, master.class_name, master.version) == ("劳动与社会保障", "", 2)
+
+
+def test_the_conflict_message_says_who_and_what_changed(two_staff, master, registrar_b):
+    first, second = two_staff
+    first_form = admin_form_data(first.get(url(master)))
+    second_form = admin_form_data(second.get(url(master)))
+    first.post(url(master), {**first_form, "major": "劳动与社会保障"})
+    html = second.post(url(master), {**second_form, "class_name": "二班"}).content.decode()
+    assert registrar_b.real_name in html
+    assert "社会保障 → 劳动与社会保障" in html
+
+
+def test_saving_again_after_reading_the_conflict_is_deliberate_and_works(two_staff, master):
+    first, second = two_staff
+    first_form = admin_form_data(first.get(url(master)))
+    second_form = admin_form_data(second.get(url(master)))
+    first.post(url(master), {**first_form, "major": "劳动与社会保障"})
+    retry = admin_form_data(second.post(url(master), {**second_form, "class_name": "二班"}))
+    assert second.post(url(master), retry).status_code == 302
+    master.refresh_from_db()
+    assert (master.class_name, master.version) == ("二班", 3)
+
+
+def test_a_person_edited_in_two_browsers_is_protected_too(two_staff, people):
+    zhang = people["张测试"]
+    person_url = reverse("admin:records_person_change", args=[zhang.pk])
+    first, second = two_staff
+    first_form = admin_form_data(first.get(person_url))
+    second_form = admin_form_data(second.get(person_url))
+    assert first.post(person_url, {**first_form, "ethnicity": "08"}).status_code == 302
+    response = second.post(person_url, {**second_form, "name": "张测验"})
+    assert CONFLICT in response.content.decode()
+    assert Person.objects.get(pk=zhang.pk).name == "张测试"
+
+
+def test_an_applied_correction_makes_an_open_form_stale(two_staff, master, student, registrar_b):
+    first, _second = two_staff
+    form = admin_form_data(first.get(url(master)))
+    correction = corrections.correction_submit(
+        requester=student, record=master, field="major", proposed="劳动与社会保障", reason="x"
+    )
+    corrections.correction_approve(correction=correction, reviewer=registrar_b)
+    response = first.post(url(master), {**form, "class_name": "二班"})
+    assert CONFLICT in response.content.decode()
+    master.refresh_from_db()
+    assert master.major == "劳动与社会保障"
+
+
+def test_save_versioned_refuses_a_stale_version(master):
+    master.major = "x学"
+    with pytest.raises(StaleVersion):
+        save_versioned(master, expected_version=master.version + 5)
+    master.refresh_from_db()
+    assert master.major == "社会保障"
+
+
+def test_each_save_moves_the_version_on_and_keeps_history(two_staff, master):
+    first, _second = two_staff
+    first.post(url(master), {**admin_form_data(first.get(url(master))), "major": "社会工作"})
+    master.refresh_from_db()
+    assert master.version == 2
+    assert master.history.latest().version == 2
