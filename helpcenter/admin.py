@@ -96,15 +96,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownPreviewMixin, SimpleHistoryAdmin):
+    # The vote counts come early so they stay visible on a laptop-wide list.
     list_display = [
         "title_zh",
         "category",
-        "in_navigation",
+        "helpful_yes",
+        "helpful_no",
         "is_hot",
         "is_published",
         "updated_at",
-        "helpful_yes",
-        "helpful_no",
     ]
     list_filter = ["category", "is_published", "is_hot", "in_navigation"]
     list_select_related = ["category"]

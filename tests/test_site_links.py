@@ -32,12 +32,14 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def internal_links(page_path: str, html: str) -> set[str]:
+def internal_links(page_url: str, html: str) -> set[str]:
     parser = _Links()
     parser.feed(html)
     links = set()
     for href in parser.hrefs:
-        parts = urlsplit(urljoin(page_path, href))
+        if href.startswith("#"):
+            continue  # the same page (a browser keeps its query string too)
+        parts = urlsplit(urljoin(page_url, href))
         if parts.scheme not in {"", "http"} or parts.netloc not in {"", "testserver"}:
             continue
         if parts.path.startswith(SKIPPED_PREFIXES) or "logout" in parts.path:
@@ -62,8 +64,9 @@ def crawl(client: Client) -> tuple[dict[str, tuple[int, str]], int]:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
-        final_path = response.request["PATH_INFO"]
-        for link in internal_links(final_path, response.content.decode()):
+        query = response.request.get("QUERY_STRING", "")
+        final_url = response.request["PATH_INFO"] + (f"?{query}" if query else "")
+        for link in internal_links(final_url, response.content.decode()):
             if link not in seen:
                 seen.add(link)
                 queue.append((link, path))
