@@ -167,7 +167,8 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
             # A file rather than memory: the browser tests' live server answers requests in
             # parallel threads, which an in-memory database refuses with "table is locked".
-            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+            # One file per test process, so two suites running at once never share one.
+            "TEST": {"NAME": VAR_DIR / f"test-db-{os.getpid()}.sqlite3"},
         }
     }
 
