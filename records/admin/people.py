@@ -25,6 +25,7 @@ from ..models import (
     School,
 )
 from ..versioning import VersionedModelForm, save_versioned
+from .roster import RosterImportExportMixin
 from .scoping import (
     ScopedAdminMixin,
     ScopedForeignKeysMixin,
@@ -207,7 +208,7 @@ class RecordAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RecordAdmin):
+class EnrollmentAdmin(RosterImportExportMixin, RecordAdmin):
     list_display = [
         "person_label",
         "school",

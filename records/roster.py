@@ -1,0 +1,380 @@
+"""Roster import and export of enrolments (学籍名册), with django-import-export.
+
+One row is one 学籍 with its person's columns. Importing:
+
+- the school is the registrar's own; a row with another 院校代码 is an error for that row, and a
+  national administrator's rows must name a known school;
+- an enrolment is found by (school, 学号) and updated, or created; a person is found by
+  (证件类型, 证件号码) and updated, or created. A person the importer cannot see (only at other
+  schools) is attached as is, and only if the row agrees with the stored facts;
+- every value passes the models' own ``full_clean`` rules; choices are given by their labels;
+- the dry run reports every row with its line number and exact problem; confirming imports the
+  whole file in one transaction or nothing; an unchanged row is skipped, so importing the same
+  file twice changes nothing; every change is saved with history ("名册导入").
+
+Exporting masks ID numbers and neutralises spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.results import RowResult
+
+from . import codes
+from .access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from .identity import IdType, mask_id_number, normalize_id_number
+from .models import Enrollment, Person, School
+from .versioning import save_versioned
+
+ERR_UNKNOWN_CHOICE = gettext_lazy("未知的%(column)s“%(value)s”，可填：%(options)s")
+ERR_BAD_DATE = gettext_lazy("日期“%(value)s”无法识别，请填写如 2018-09-07 或 2018年09月07日")
+ERR_REQUIRED = gettext_lazy("不能为空")
+ERR_OTHER_SCHOOL = gettext_lazy(
+    "院校代码 %(code)s 不是您所在的院校（%(own)s），不能导入其他院校的学籍"
+)
+ERR_UNKNOWN_SCHOOL = gettext_lazy("院校代码 %(code)s 不存在")
+ERR_DUPLICATE_NUMBER = gettext_lazy("学号 %(number)s 在文件第 %(line)d 行已出现")
+ERR_PERSON_DIFFERS = gettext_lazy(
+    "该证件号码的学生已在其他院校登记，且%(fields)s与已有信息不一致；请核对，或联系国家管理员"
+)
+CHANGE_REASON = "名册导入"
+
+# Spreadsheet programs run a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def line_of(row_number: int) -> int:
+    """Data row 1 is line 2 of the file: the header is line 1, as a spreadsheet numbers it."""
+    return row_number + 1
+
+
+class TextWidget(widgets.Widget):
+    """Text as typed; spreadsheet numbers (学号 2020558000051 read as a number) become text."""
+
+    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        return "" if value is None else str(value)
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice given by its label (本科, 男, 汉族, 4 年) or by its stored code."""
+
+    def __init__(self, choices: list[tuple[str, object]], column: str) -> None:
+        super().__init__()
+        self.column = column
+        self.by_label = {self._key(str(label)): code for code, label in choices}
+        self.by_code = {code: str(label) for code, label in choices}
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+        text = TextWidget().clean(value)
+        if text == "":
+            return ""
+        if text in self.by_code:
+            return text
+        code = self.by_label.get(self._key(text)) or self.by_label.get(self._key(text) + "年")
+        if code is None:
+            raise ValueError(
+                ERR_UNKNOWN_CHOICE
+                % {
+                    "column": self.column,
+                    "value": text,
+                    "options": "、".join(self.by_code.values()),
+                }
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        return self.by_code.get(value, value or "")
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+class DateWidget(widgets.Widget):
+    """Dates as spreadsheet cells, 2018-09-07, 2018/9/7 or 2018年09月07日."""
+
+    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = TextWidget().clean(value)
+        if text == "":
+            return None
+        match = _DATE.match(text)
+        try:
+            if match is None:
+                raise ValueError
+            return datetime.date(*map(int, match.groups()))
+        except ValueError:
+            raise ValueError(ERR_BAD_DATE % {"value": text}) from None
+
+    def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        return value.isoformat() if value else ""
+
+
+class SchoolCodeWidget(widgets.ForeignKeyWidget):
+    """院校代码 read as text, so a spreadsheet's number 10001 finds school "10001"."""
+
+    def __init__(self) -> None:
+        super().__init__(School, field="code")
+
+    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+        return super().clean(TextWidget().clean(value), row=row, **kwargs)
+
+
+def _field(attribute: str, column: str, widget: widgets.Widget | None = None, **kw) -> fields.Field:  # type: ignore[no-untyped-def]
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=widget or TextWidget(), **kw
+    )
+
+
+PERSON_COLUMNS = {
+    "name": "姓名",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+}
+
+
+class EnrollmentRosterResource(resources.ModelResource):
+    """学籍名册: the enrolment's columns plus its person's, under Chinese headers."""
+
+    name = _field("person__name", "姓名", readonly=True)
+    gender = _field("person__gender", "性别", ChoiceWidget(codes.GENDERS, "性别"), readonly=True)
+    birth_date = _field("person__birth_date", "出生日期", DateWidget(), readonly=True)
+    ethnicity = _field(
+        "person__ethnicity", "民族", ChoiceWidget(codes.ETHNIC_GROUPS, "民族"), readonly=True
+    )
+    id_type = _field(
+        "person__id_type", "证件类型", ChoiceWidget(IdType.choices, "证件类型"), readonly=True
+    )
+    id_number = _field("person__id_number", "证件号码", readonly=True)
+    student_number = _field("student_number", "学号")
+    level = _field("level", "层次", ChoiceWidget(codes.LEVELS, "层次"))
+    major = _field("major", "专业")
+    duration = _field("duration", "学制", ChoiceWidget(codes.DURATIONS, "学制"))
+    category = _field("category", "学历类别", ChoiceWidget(codes.CATEGORIES, "学历类别"))
+    study_mode = _field("study_mode", "学习形式", ChoiceWidget(codes.STUDY_MODES, "学习形式"))
+    branch = _field("branch", "分院")
+    department = _field("department", "系")
+    class_name = _field("class_name", "班级")
+    entry_date = _field("entry_date", "入学日期", DateWidget())
+    expected_graduation_date = _field("expected_graduation_date", "预计毕业日期", DateWidget())
+    status = _field("status", "学籍状态", ChoiceWidget(codes.ENROLLMENT_STATUSES, "学籍状态"))
+    school = _field("school", "院校代码", SchoolCodeWidget())
+
+    class Meta:
+        model = Enrollment
+        fields = (
+            "name", "gender", "birth_date", "ethnicity", "id_type", "id_number",
+            "student_number", "level", "major", "duration", "category", "study_mode",
+            "branch", "department", "class_name", "entry_date", "expected_graduation_date",
+            "status", "school",
+        )  # fmt: skip
+        import_id_fields = ("school", "student_number")
+        skip_unchanged = True
+        report_skipped = True
+        store_row_values = True
+        use_transactions = True
+        clean_model_instances = True
+        name = gettext_lazy("学籍名册")
+
+    def __init__(self, user=None, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.user = user
+        self._seen_numbers: dict[tuple[str, str], int] = {}
+        self._person_changed = False
+
+    # --- which rows may be touched -----------------------------------------------------------
+
+    def get_queryset(self) -> QuerySet:
+        return records_visible_to(self.user, Enrollment).select_related("person", "school")
+
+    def before_import(self, dataset, **kwargs):  # type: ignore[no-untyped-def]
+        self.user = kwargs.get("user") or self.user
+        self._seen_numbers = {}
+
+    def before_import_row(self, row, **kwargs):  # type: ignore[no-untyped-def]
+        self._person_changed = False
+        code = TextWidget().clean(row.get("院校代码"))
+        if is_registrar(self.user):
+            own = self.user.school.code
+            if code != own:
+                raise ValidationError({"院校代码": ERR_OTHER_SCHOOL % {"code": code, "own": own}})
+        elif not (staff_sees_everyone(self.user) and School.objects.filter(code=code).exists()):
+            raise ValidationError({"院校代码": ERR_UNKNOWN_SCHOOL % {"code": code}})
+        number = TextWidget().clean(row.get("学号"))
+        first = self._seen_numbers.setdefault((code, number), kwargs["row_number"])
+        if first != kwargs["row_number"]:
+            raise ValidationError(
+                {"学号": ERR_DUPLICATE_NUMBER % {"number": number, "line": line_of(first)}}
+            )
+
+    # --- the person of a row -----------------------------------------------------------------
+
+    def _person_facts(self, row) -> tuple[dict[str, object], dict[str, list]]:  # type: ignore[no-untyped-def]
+        facts: dict[str, object] = {}
+        errors: dict[str, list] = {}
+        for name, column in PERSON_COLUMNS.items():
+            field = self.fields[name]
+            try:
+                value = field.widget.clean(row.get(column), row=row)
+            except ValueError as error:
+                errors.setdefault(column, []).append(str(error))
+                continue
+            if value in ("", None):
+                errors.setdefault(column, []).append(str(ERR_REQUIRED))
+            facts[name] = value
+        return facts, errors
+
+    def _person_for(self, row) -> Person:  # type: ignore[no-untyped-def]
+        facts, errors = self._person_facts(row)
+        if errors:
+            raise ValidationError(errors)
+        id_type = str(facts.pop("id_type"))
+        number = normalize_id_number(id_type, str(facts.pop("id_number")))
+        person = Person.objects.filter(id_type=id_type, id_number=number).first()
+        if person is None:
+            person = Person(id_type=id_type, id_number=number, **facts)
+            self._clean_person(person)
+            person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+            person.save()
+            self._person_changed = True
+            return person
+        differs = [name for name, value in facts.items() if getattr(person, name) != value]
+        if not differs:
+            return person
+        if not persons_visible_to(self.user).filter(pk=person.pk).exists():
+            labels = "、".join(PERSON_COLUMNS[name] for name in differs)
+            raise ValidationError({"证件号码": ERR_PERSON_DIFFERS % {"fields": labels}})
+        for name in differs:
+            setattr(person, name, facts[name])
+        self._clean_person(person)
+        person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+        save_versioned(person, expected_version=person.version)
+        self._person_changed = True
+        return person
+
+    @staticmethod
+    def _clean_person(person: Person) -> None:
+        try:
+            person.full_clean()
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    PERSON_COLUMNS.get(name, name): messages
+                    for name, messages in error.message_dict.items()
+                }
+            ) from None
+
+    def import_instance(self, instance, row, **kwargs):  # type: ignore[no-untyped-def]
+        errors: dict[str, list] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance.person = self._person_for(row)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+            errors.setdefault("person", [])  # leave the person out of the model's own check
+        if errors:
+            raise ValidationError({key: value for key, value in errors.items() if value} or errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):  # type: ignore[no-untyped-def]
+        errors = dict(import_validation_errors or {})
+        if instance.person_id is None:
+            errors.setdefault("person", [])
+        try:
+            super().validate_instance(instance, errors, validate_unique)
+        except ValidationError as error:
+            raise ValidationError({k: v for k, v in error.message_dict.items() if v}) from None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):  # type: ignore[no-untyped-def]
+        if import_validation_errors or original is None or instance.pk is None:
+            return False
+        if self._person_changed:
+            return False
+        for field in self.get_import_fields():
+            if field.readonly:
+                continue
+            if field.get_value(instance) != field.get_value(original):
+                return False
+        return True
+
+    def do_instance_save(self, instance, is_create):  # type: ignore[no-untyped-def]
+        instance._change_reason = CHANGE_REASON
+        if is_create:
+            instance.save(force_insert=True)
+        else:
+            save_versioned(instance, expected_version=instance.version)
+
+    # --- reporting ---------------------------------------------------------------------------
+
+    def import_row(self, row, instance_loader, **kwargs):  # type: ignore[no-untyped-def]
+        result = super().import_row(row, instance_loader, **kwargs)
+        result.line = line_of(kwargs["row_number"])
+        result.student_number = TextWidget().clean(row.get("学号"))
+        result.person_name = TextWidget().clean(row.get("姓名"))
+        result.problems = self._problems(result)
+        return result
+
+    def _problems(self, result: RowResult) -> list[str]:
+        if result.errors:
+            return [str(error.error) for error in result.errors]
+        if result.validation_error is None:
+            return []
+        columns = {field.attribute: field.column_name for field in self.fields.values()}
+        problems = []
+        for key, messages in result.validation_error.message_dict.items():
+            label = columns.get(key, key)
+            for message in messages:
+                problems.append(message if key == "__all__" else f"{label}：{message}")
+        return problems
+
+    # --- export ------------------------------------------------------------------------------
+
+    def dehydrate_id_number(self, enrollment: Enrollment) -> str:
+        return mask_id_number(enrollment.person.id_number)
+
+    def export_field(self, field, instance, **kwargs):  # type: ignore[no-untyped-def]
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+    def filter_export(self, queryset: QuerySet, **kwargs: object) -> QuerySet:
+        return queryset.select_related("person", "school")
+
+
+def import_summary(result) -> str:  # type: ignore[no-untyped-def]
+    totals = result.totals
+    return _("新增 %(new)d 条，更新 %(update)d 条，无变化 %(skip)d 条，错误 %(error)d 条") % {
+        "new": totals[RowResult.IMPORT_TYPE_NEW],
+        "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+        "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+        "error": totals[RowResult.IMPORT_TYPE_ERROR] + totals[RowResult.IMPORT_TYPE_INVALID],
+    }
