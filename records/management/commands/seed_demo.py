@@ -41,4 +41,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.role:<10} phone {login.phone}  password {login.password}  ({login.note})"
             )
+            if login.totp_key:
+                self.stdout.write(f"  {'':<10} TOTP secret {login.totp_secret}")
         self.stdout.write("  Admin: http://127.0.0.1:8000/admin/")
+        self.stdout.write(
+            "  Staff type a TOTP code after the password: add the secret to an authenticator "
+            "app, or run `manage.py demo_totp` for the current codes."
+        )
