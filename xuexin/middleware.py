@@ -31,3 +31,15 @@ class IdleTimeoutMiddleware:
                 # Saving the session also moves its expiry (SESSION_COOKIE_AGE) forward.
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class CrossOriginHeadersMiddleware:
+    """Cross-Origin-Resource-Policy on every response (Django sets COOP itself)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        return response

@@ -17,10 +17,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("archive/", include("records.urls")),
     path("account/", include("accounts.urls")),
-    path("verify/", views.coming, {"feature": "verify"}, name="verify"),
-    path("xueli/", views.coming, {"feature": "xueli"}, name="xueli"),
+    path("captcha/", include("captcha.urls")),
+    # /verify/…, /xueli/, /api/v1/reports/…, /.well-known/jwks.json, /archive/reports/…
+    path("", include("verification.urls")),
     # /help/… and /news/<id>/, both in the helpcenter namespace.
     path("", include("helpcenter.urls")),
     path("sitemap/", views.coming, {"feature": "sitemap"}, name="sitemap"),
     path("edu/", views.coming, {"feature": "edu"}, name="edu"),
 ]
+
+handler500 = "xuexin.errors.server_error"

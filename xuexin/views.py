@@ -12,10 +12,6 @@ from django.views.decorators.http import require_GET
 # Pages that the home page already links to but that are built in later steps. Each shows a
 # clear "coming" page rather than a 404, so every link on the home page leads somewhere.
 COMING_FEATURES = {
-    "login": _("登录学信档案"),
-    "register": _("注册学信网账号"),
-    "verify": _("在线验证报告查询"),
-    "xueli": _("学历查询（零散查询）"),
     "sitemap": _("网站导航"),
     "edu": _("教育网"),
 }
@@ -43,3 +39,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - any failure means "not healthy", nothing more to say
         return HttpResponse("unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The answer to any throttled request: 429, a polite page, no detail."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "600"
+    return response
