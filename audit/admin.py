@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from records.access import is_registrar
 
@@ -12,7 +13,7 @@ from .models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "target", "ip_prefix", "path"]
+    list_display = ["created_at", "actor_label", "action", "target", "ip_prefix", "short_path"]
     list_filter = ["action", "created_at"]
     search_fields = ["actor_label", "target"]
     date_hierarchy = "created_at"
@@ -20,6 +21,11 @@ class AccessLogAdmin(admin.ModelAdmin):
     fields = ["created_at", "actor", "actor_label", "action", "target", "path", "ip_prefix"]
     readonly_fields = fields
     actions = None
+
+    @admin.display(description=_("地址"), ordering="path")
+    def short_path(self, obj: AccessLog) -> str:
+        # Full paths (with public ids) are on the entry's own page; the list stays readable.
+        return obj.path if len(obj.path) <= 40 else f"{obj.path[:39]}…"
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # The permission alone is not enough: a registrar must never read other schools' trail.
