@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the login log lines
         from .roles import ensure_roles
 
         # After every migrate, once every app's permissions exist.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records.models import Person, School
+from xuexin.logging import log_event
 
 from .models import IdentityCheckAttempt, IdentityClaim, LoginEvent, User
 from .sms import send_sms
@@ -108,6 +109,7 @@ def register_account(
     )
     user.set_password(password)
     user.save()
+    log_event("account.registered", user=user.pk, disputed=user.identity_disputed)
     if holder is not None:
         notify(
             holder,
@@ -210,6 +212,7 @@ def claim_approve(*, claim: IdentityClaim, reviewer: User, note: str = "") -> Id
             "identity_verified_method",
         ]
     )
+    log_event("claim.approved", claim=locked.pk, reviewer=reviewer.pk)
     locked.status = IdentityClaim.Status.APPROVED
     locked.reviewer = reviewer
     locked.decided_at = timezone.now()
@@ -242,6 +245,7 @@ def claim_reject(*, claim: IdentityClaim, reviewer: User, note: str) -> Identity
     locked = IdentityClaim.objects.select_for_update().get(pk=claim.pk)
     if locked.status != IdentityClaim.Status.PENDING:
         raise ClaimAlreadyDecided
+    log_event("claim.rejected", claim=locked.pk, reviewer=reviewer.pk)
     locked.status = IdentityClaim.Status.REJECTED
     locked.reviewer = reviewer
     locked.decided_at = timezone.now()

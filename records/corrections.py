@@ -17,6 +17,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xuexin.logging import log_event
+
 from .models import (
     OPEN_CORRECTION_STATUSES,
     CorrectionEvent,
@@ -267,6 +269,7 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     # The row is locked, so its version is current; bumping it makes any admin form left open
     # on this record stale instead of silently undoing the correction.
     save_versioned(target, expected_version=target.version)
+    log_event("correction.approved", correction=locked.pk, reviewer=reviewer.pk)
     locked.status = CorrectionStatus.CORRECTED
     locked.save(update_fields=["status", "updated_at"])
     CorrectionEvent.objects.create(
@@ -280,6 +283,7 @@ def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> 
     if not note.strip():
         raise CorrectionRefused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_open(correction)
+    log_event("correction.rejected", correction=locked.pk, reviewer=reviewer.pk)
     locked.status = CorrectionStatus.REJECTED
     locked.save(update_fields=["status", "updated_at"])
     CorrectionEvent.objects.create(

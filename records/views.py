@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from accounts.twofactor import staff_needs_second_factor
@@ -20,14 +21,26 @@ from .models import CorrectionRequest
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}
 
 
-def private_file_response(field_file) -> FileResponse:  # type: ignore[no-untyped-def]
+def private_file_response(field_file) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Stream a private file, or hand it to nginx with X-Accel-Redirect when configured.
+
+    Either way this view has already decided who may see the file; nginx's internal location
+    cannot be reached from outside (deploy/nginx.conf).
+    """
     if not field_file:
         raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
+    prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
+    if prefix:
+        if not field_file.storage.exists(field_file.name):
+            raise Http404
+        response: HttpResponse = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
+    else:
+        try:
+            handle = field_file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
     # Personal data: never kept by a shared cache or the browser's disk cache.
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -50,7 +63,7 @@ def staff_download(request: HttpRequest, action: AccessAction, target: str, fiel
 
 
 @require_GET
-def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> FileResponse:
+def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
     field_name = ENROLLMENT_PHOTO_FIELDS.get(kind)
     if field_name is None:
         raise Http404
@@ -62,7 +75,7 @@ def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> FileRes
 
 
 @require_GET
-def qualification_photo(request: HttpRequest, public_id: str) -> FileResponse:
+def qualification_photo(request: HttpRequest, public_id: str) -> HttpResponse:
     refuse_staff_without_second_factor(request)
     qualification = get_qualification_for_user(request.user, public_id)
     target = f"{qualification.person} {qualification.school.name} 学历照片"
@@ -70,7 +83,7 @@ def qualification_photo(request: HttpRequest, public_id: str) -> FileResponse:
 
 
 @require_GET
-def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
+def correction_evidence(request: HttpRequest, public_id: str) -> HttpResponse:
     """Evidence of a correction request, for the staff who may review it."""
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):

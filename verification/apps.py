@@ -6,3 +6,6 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "verification"
     verbose_name = _("在线验证")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment check

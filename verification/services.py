@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import truncated_ip
 from records.identity import mask_id_number
 from records.models import DegreeAward, Enrollment, Qualification
+from xuexin.logging import log_event
 
 from . import codes, signing
 from .models import ReportKind, VerificationEvent, VerificationReport
@@ -176,6 +177,7 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
     """The live report for a code, or None; every look at an existing report is recorded."""
     normalized = codes.normalize_code(code)
     if not codes.is_valid_code(normalized):
+        log_event("verification.lookup", outcome="malformed", channel=channel)
         return None
     report = (
         VerificationReport.objects.filter(code=normalized)
@@ -183,6 +185,7 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
         .first()
     )
     if report is None:
+        log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
     state = report.state
     outcome = {
@@ -196,4 +199,5 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
         outcome=outcome,
         ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
     )
+    log_event("verification.lookup", report=report.pk, outcome=outcome, channel=channel)
     return report if state == "live" else None

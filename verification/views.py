@@ -10,7 +10,7 @@ import functools
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -18,14 +18,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from accounts.services import truncated_ip
 from records.models import Qualification
 from records.views import private_file_response
+from xuexin.logging import log_event
 
 from . import codes, pdf, presentation, services, signing
 from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
 LOOKUP_COUNTER = "verify-lookups:{ip}"
+
+
+def _ip_prefix(request: HttpRequest) -> str:
+    return truncated_ip(request.META.get("REMOTE_ADDR"))
 
 
 def privacy_headers(response: HttpResponse) -> HttpResponse:
@@ -61,6 +67,7 @@ def public_view(view):  # type: ignore[no-untyped-def]
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
         if _throttled(request):
+            log_event("throttle.refused", path=request.path, ip=_ip_prefix(request))
             response = render(request, "429.html", status=429)
             response["Retry-After"] = "600"
             return privacy_headers(response)
@@ -165,7 +172,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
-def report_photo(request: HttpRequest, code: str) -> FileResponse:
+def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
     normalized = codes.normalize_code(code)
     report = (
@@ -197,6 +204,7 @@ def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type:
 @require_GET
 def api_report(request: HttpRequest, code: str) -> JsonResponse:
     if _throttled(request):
+        log_event("throttle.refused", path=request.path, ip=_ip_prefix(request))
         response = _api_error(429, "too_many_requests")
         response["Retry-After"] = "600"
         return privacy_headers(response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 
@@ -43,3 +44,26 @@ class CrossOriginHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
         return response
+
+
+class TrustedProxyMiddleware:
+    """Behind nginx every request comes from 127.0.0.1; throttles need the visitor's address.
+
+    Only when the direct peer is a configured trusted proxy is its ``X-Real-IP`` believed, so
+    nobody can choose their own address by sending the header themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = frozenset(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:
+            forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+            try:
+                ipaddress.ip_address(forwarded)
+            except ValueError:
+                pass
+            else:
+                request.META["REMOTE_ADDR"] = forwarded
+        return self.get_response(request)

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xuexin.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy with per-request nonces, and the cross-origin headers.
     "csp.middleware.CSPMiddleware",
@@ -330,6 +331,9 @@ STORAGES = {
 # every URL, and are streamed by views that check who is asking.
 MEDIA_ROOT = VAR_DIR / "public-media-unused"
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("XUEXIN_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# Behind nginx: the internal location that maps to PRIVATE_MEDIA_ROOT (e.g. "/_private/"). The
+# Django view still decides who may see a file, then nginx sends the bytes.
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("XUEXIN_PRIVATE_MEDIA_ACCEL_REDIRECT", "")
 
 # Upload limits for photos (DESIGN §4.5).
 PHOTO_MAX_BYTES = env_int("XUEXIN_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
@@ -351,11 +355,27 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Shown in the header and footer of every page, and in every report (DESIGN §0).
 SIMULATION_NOTICE = _("仿真系统")
 
+LOG_FORMAT = os.environ.get("XUEXIN_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("XUEXIN_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "xuexin.logging.RedactFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "xuexin.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "xuexin.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -388,6 +408,9 @@ REPORT_SIGNING_KEY_FILE_ALLOWED = env_bool("XUEXIN_REPORT_SIGNING_KEY_FILE_ALLOW
 # this many codes within an hour.
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
 VERIFY_CAPTCHA_AFTER = env_int("XUEXIN_VERIFY_CAPTCHA_AFTER", 5)
+
+# Addresses of reverse proxies whose X-Real-IP header is believed (comma-separated).
+TRUSTED_PROXIES = env_list("XUEXIN_TRUSTED_PROXIES", [])
 
 # --- Production hardening (DESIGN §4.3-§4.5; `manage.py check --deploy` is clean) -----------
 # With DEBUG off the portal assumes HTTPS end to end behind a proxy that sets

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.services import truncated_ip
+from xuexin.logging import log_event
+
 # Pages that the home page already links to but that are built in later steps. Each shows a
 # clear "coming" page rather than a 404, so every link on the home page leads somewhere.
 COMING_FEATURES = {
@@ -43,6 +46,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The answer to any throttled request: 429, a polite page, no detail."""
+    log_event(
+        "throttle.refused", path=request.path, ip=truncated_ip(request.META.get("REMOTE_ADDR"))
+    )
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "600"
     return response

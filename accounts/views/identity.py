@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -87,7 +87,7 @@ def claim(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def claim_evidence(request: HttpRequest, public_id: str, side: str) -> FileResponse:
+def claim_evidence(request: HttpRequest, public_id: str, side: str) -> HttpResponse:
     """Evidence photos: the claimant, and staff who review claims. Anyone else gets 404."""
     field = {"front": "id_front", "back": "id_back"}.get(side)
     user = request.user

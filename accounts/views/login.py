@@ -13,6 +13,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from xuexin.logging import log_event
+
 from .. import services
 from ..forms import ERR_LOGIN, LoginForm
 
@@ -73,6 +75,7 @@ def lockout_response(
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
     """Shown instead of the login page while a (username, IP) pair cools off."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    log_event("login.locked", ip=services.truncated_ip(request.META.get("REMOTE_ADDR")))
     response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response

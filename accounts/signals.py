@@ -1,0 +1,40 @@
+"""Log lines for logins and failures (structured, never a password or a full identifier)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from records.identity import mask_id_number
+from xuexin.logging import log_event
+
+from .services import truncated_ip
+
+
+def mask_username(typed: str) -> str:
+    text = (typed or "").strip()
+    if "@" in text:
+        local, _sep, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(text) == 11 and text.isdigit():
+        return f"{text[:3]}****{text[-4:]}"
+    return mask_id_number(text) if len(text) > 7 else "***"
+
+
+def _ip(request) -> str:  # type: ignore[no-untyped-def]
+    return truncated_ip(request.META.get("REMOTE_ADDR")) if request is not None else ""
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.log_login")
+def log_login(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    log_event("login.succeeded", user=user.pk, staff=user.is_staff, ip=_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.log_login_failure")
+def log_login_failure(sender, credentials, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    log_event(
+        "login.failed",
+        user=mask_username(str(credentials.get("username", ""))),
+        ip=_ip(request),
+        locked=bool(getattr(request, "axes_locked_out", False)),
+    )

@@ -1,0 +1,19 @@
+"""Deployment check: production signs reports with a configured key, never an invented one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def signing_key_configured(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    if settings.DEBUG or settings.REPORT_SIGNING_KEY or settings.REPORT_SIGNING_KEY_FILE_ALLOWED:
+        return []
+    return [
+        Error(
+            "XUEXIN_REPORT_SIGNING_KEY is not set: verification reports cannot be signed.",
+            hint="Set it to the PEM of an Ed25519 private key (see README, Deploying).",
+            id="verification.E001",
+        )
+    ]
