@@ -106,3 +106,35 @@ def test_each_save_moves_the_version_on_and_keeps_history(two_staff, master):
     master.refresh_from_db()
     assert master.version == 2
     assert master.history.latest().version == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_one_wins(people):
+    import threading
+
+    from django.db import connection
+
+    pk = Enrollment.objects.get(student_number="2020558000051").pk
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def save(major: str) -> None:
+        enrollment = Enrollment.objects.get(pk=pk)
+        enrollment.major = major
+        barrier.wait()
+        try:
+            save_versioned(enrollment, expected_version=1)
+            outcomes.append("saved")
+        except StaleVersion:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(m,)) for m in ("甲专业", "乙专业")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert Enrollment.objects.get(pk=pk).version == 2
