@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: run test install migrate seed lint messages check clean
+.PHONY: run test install migrate seed lint messages check clean bench restore-drill
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,12 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Throughput and latency at 10,000 and 1,000,000 people (PostgreSQL + Redis + gunicorn + wrk);
+# writes bench/RESULTS.md. Takes about fifteen minutes.
+bench: install
+	$(PY) bench/run.py $(ARGS)
+
+# Back up a PostgreSQL database and its media, restore into a scratch database, compare.
+restore-drill: install
+	$(PY) deploy/restore_drill.py

@@ -7,6 +7,8 @@ own rows: someone else's is a 404, the same as a missing one.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -87,11 +89,25 @@ def home(request: HttpRequest) -> HttpResponse:
 def xueji(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     enrollments = _enrollments(person) if person else []
-    return render(
-        request,
-        "records/xueji.html",
-        {"enrollments": enrollments, "person": person, "tab": "xueji"},
-    )
+    context = {
+        "enrollments": enrollments,
+        "person": person,
+        "tab": "xueji",
+        "cards_version": cards_version(person, enrollments) if person else "",
+    }
+    return render(request, "records/xueji.html", context)
+
+
+def cards_version(person, enrollments: list[Enrollment]) -> str:  # type: ignore[no-untyped-def]
+    """Changes whenever anything the 学籍 cards show changes; keys their cached rendering."""
+    parts: list[object] = [person.pk, person.version, person.updated_at]
+    for enrollment in enrollments:
+        parts += [enrollment.pk, enrollment.version, enrollment.updated_at]
+        parts += [enrollment.school_id, enrollment.school.name]
+        parts += [
+            (r.kind, r.verdict, r.state, r.updated_at) for r in enrollment.photo_reviews.all()
+        ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
 @archive_page

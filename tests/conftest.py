@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
 
 
 @pytest.fixture(autouse=True)
+def fresh_fragment_cache():
+    """Rendered fragments live per process: one test's pages never leak into the next."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that check hashing itself set it back."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

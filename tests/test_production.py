@@ -174,7 +174,8 @@ def redis_down(settings):
                 "SOCKET_TIMEOUT": 0.2,
                 "IGNORE_EXCEPTIONS": True,
             },
-        }
+        },
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

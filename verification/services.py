@@ -179,11 +179,9 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
     if not codes.is_valid_code(normalized):
         log_event("verification.lookup", outcome="malformed", channel=channel)
         return None
-    report = (
-        VerificationReport.objects.filter(code=normalized)
-        .select_related("enrollment", "qualification__enrollment", "degree")
-        .first()
-    )
+    # Only the report's own row: the page and the API show the signed payload, never the
+    # live records (the photo view loads those when a photo is asked for).
+    report = VerificationReport.objects.filter(code=normalized).order_by().first()
     if report is None:
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None

@@ -207,6 +207,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Rendered template fragments that are the same for everyone (site chrome, the home page) or
+# for one record version: kept per process, never shared state. Losing them costs a render.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "xuexin-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 
@@ -408,6 +416,9 @@ REPORT_SIGNING_KEY_FILE_ALLOWED = env_bool("XUEXIN_REPORT_SIGNING_KEY_FILE_ALLOW
 # this many codes within an hour.
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
 VERIFY_CAPTCHA_AFTER = env_int("XUEXIN_VERIFY_CAPTCHA_AFTER", 5)
+
+# Exposes /bench/baseline for `make bench` (bench/run.py); never on a public host.
+BENCH_MODE = env_bool("XUEXIN_BENCH_MODE", False)
 
 # Addresses of reverse proxies whose X-Real-IP header is believed (comma-separated).
 TRUSTED_PROXIES = env_list("XUEXIN_TRUSTED_PROXIES", [])

@@ -1,5 +1,6 @@
 """Top-level URLs. Pages that later steps build keep their final address from the start."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -25,5 +26,8 @@ urlpatterns = [
     path("sitemap/", views.coming, {"feature": "sitemap"}, name="sitemap"),
     path("edu/", views.coming, {"feature": "edu"}, name="edu"),
 ]
+
+if settings.BENCH_MODE:
+    urlpatterns.append(path("bench/baseline", views.bench_baseline, name="bench-baseline"))
 
 handler500 = "xuexin.errors.server_error"

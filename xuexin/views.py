@@ -52,3 +52,11 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "600"
     return response
+
+
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """The framework floor for `make bench`: the full middleware stack and a fixed string.
+
+    Routed only when XUEXIN_BENCH_MODE is on (xuexin/urls.py).
+    """
+    return HttpResponse("ok", content_type="text/plain")

@@ -106,3 +106,25 @@ def test_pages_stay_within_their_query_budget(
     # reviews prefetched; counts on the home page), whatever the number of records.
     with django_assert_max_num_queries(9):
         assert student_client.get(reverse(f"records:{name}")).status_code == 200
+
+
+def test_the_cached_cards_follow_a_change_to_the_record(student_client, registrar_b, student):
+    from records import corrections
+
+    assert "社会保障" in student_client.get("/archive/xueji/").content.decode()
+    master = Enrollment.objects.get(student_number="2020558000051")
+    correction = corrections.correction_submit(
+        requester=student, record=master, field="major", proposed="劳动与社会保障", reason="x"
+    )
+    corrections.correction_approve(correction=correction, reviewer=registrar_b)
+    assert "劳动与社会保障" in student_client.get("/archive/xueji/").content.decode()
+
+
+def test_the_cached_cards_follow_a_photo_verdict(student_client):
+    master = Enrollment.objects.get(student_number="2020558000051")
+    student_client.get("/archive/xueji/")
+    student_client.post("/archive/photo-review/", {
+        "enrollment": str(master.public_id), "kind": "admission", "verdict": "wrong",
+        "comment": "不是本人",
+    })  # fmt: skip
+    assert "录取照片：有误" in student_client.get("/archive/xueji/").content.decode()

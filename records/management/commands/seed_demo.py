@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import create_demo_logins
 from helpcenter.content import load_help_content
-from records import demo
+from records import demo, scale
 from records.models import Person
 
 
@@ -19,6 +19,13 @@ class Command(BaseCommand):
             "--allow-demo-logins",
             action="store_true",
             help="create the demo logins even when DEBUG is off (never on a public host)",
+        )
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also make sure N synthetic people with one enrolment each exist (benchmarks)",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -44,7 +51,14 @@ class Command(BaseCommand):
             if login.totp_key:
                 self.stdout.write(f"  {'':<10} TOTP secret {login.totp_secret}")
         self.stdout.write("  Admin: http://127.0.0.1:8000/admin/")
+        if options["persons"]:
+            added = scale.seed_scale(int(options["persons"]), progress=self._progress)
+            self.stdout.write(f"Scale people added: {added}")
         self.stdout.write(
             "  Staff type a TOTP code after the password: add the secret to an authenticator "
             "app, or run `manage.py demo_totp` for the current codes."
         )
+
+    def _progress(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
