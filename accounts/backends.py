@@ -29,6 +29,11 @@ def find_login_user(username: str) -> User | None:
 
 
 class PhoneEmailOrIdBackend(ModelBackend):
+    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+        # Every archive page reads the bound person: load it with the user, one query not two.
+        user = User.objects.select_related("person").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
         if username is None or password is None:
             return None

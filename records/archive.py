@@ -50,12 +50,15 @@ def archive_page(view):  # type: ignore[no-untyped-def]
 
 def _enrollments(person) -> list[Enrollment]:  # type: ignore[no-untyped-def]
     reviews = Prefetch("photo_reviews", queryset=PhotoReview.objects.order_by("kind"))
-    return list(
+    enrollments = list(
         Enrollment.objects.for_person(person)
-        .select_related("school", "person")
+        .select_related("school")
         .prefetch_related(reviews)
         .order_by("-entry_date", "id")
     )
+    for enrollment in enrollments:
+        enrollment.person = person  # already loaded with the user; no join needed
+    return enrollments
 
 
 @archive_page

@@ -228,3 +228,16 @@ def test_private_files_can_be_handed_to_nginx(settings, client, student):
     )
     assert response["X-Accel-Redirect"] == "/_private/" + enrollment.admission_photo.name
     assert response.content == b""
+
+
+def test_the_fixed_policy_matches_what_django_csp_would_send(client, settings):
+    from csp.utils import build_policy
+
+    response = client.get("/")
+    nonce = response.wsgi_request._csp_nonce
+    assert response["Content-Security-Policy"] == build_policy(nonce=nonce)
+
+
+def test_a_page_without_scripts_using_the_nonce_gets_no_nonce(client):
+    response = client.get("/healthz")
+    assert "nonce-" not in response["Content-Security-Policy"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import models
@@ -70,13 +71,15 @@ def format_date(text: str) -> str:
     return day.isoformat()
 
 
-def _choices(kind: str, key: str) -> dict[str, str]:
+@functools.lru_cache(maxsize=64)
+def _choices(kind: str, key: str) -> dict[str, object]:
+    """Code → (lazy) label for a coded field; translated only when one label is shown."""
     model = _CHOICE_SOURCES.get(key) or _RECORD_MODEL[kind]
     try:
         field = model._meta.get_field(key)
     except Exception:  # noqa: BLE001 - a key that is not a model field has no choices
         return {}
-    return {value: str(label) for value, label in field.choices or []}
+    return dict(field.choices or [])
 
 
 def rows(payload: dict[str, object]) -> list[Row]:
@@ -89,7 +92,7 @@ def rows(payload: dict[str, object]) -> list[Row]:
         value = str(subject.get(key, ""))
         choices = _choices(kind, key)
         if choices:
-            value = choices.get(value, value)
+            value = str(choices.get(value, value))
         elif key.endswith("_date"):
             value = format_date(value)
         label = DEGREE_LABELS.get(key) if kind == "xuewei" else None

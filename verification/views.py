@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -90,10 +91,11 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     needs_captcha = _lookups_so_far(request) >= settings.VERIFY_CAPTCHA_AFTER
     form = VerifyForm(request.POST or None, needs_captcha=needs_captcha)
     if request.method == "POST" and form.is_valid():
+        # Typed lookups count towards the captcha; QR and API lookups are throttled instead.
+        _count_lookup(request)
         code = form.cleaned_data["code"]
         target = reverse("verification:report", args=[code]) if codes.is_valid_code(code) else None
         if target is None:
-            _count_lookup(request)
             return _not_found(request)
         query = "?via=web" + ("&lang=en" if translation.get_language() == "en" else "")
         return redirect(target + query)
@@ -113,7 +115,8 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
     return {
         "report": report,
         "payload": report.payload,
-        "rows": presentation.rows(report.payload),
+        # Built only if the cached sheet has to be rendered again.
+        "rows": SimpleLazyObject(lambda: presentation.rows(report.payload)),
         "title": presentation.title(report.payload),
         "grouped_code": codes.group(report.code),
         "public_url": public_url,
@@ -126,7 +129,6 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
 @public_view
 @require_GET
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
-    _count_lookup(request)
     report = services.look_up(code, channel=_channel(request), request=request)
     if report is None:
         return _not_found(request)
@@ -208,7 +210,6 @@ def api_report(request: HttpRequest, code: str) -> JsonResponse:
         response = _api_error(429, "too_many_requests")
         response["Retry-After"] = "600"
         return privacy_headers(response)
-    _count_lookup(request)
     report = services.look_up(code, channel=VerificationEvent.Channel.API, request=request)
     if report is None:
         return privacy_headers(_api_error(404, "not_found"))

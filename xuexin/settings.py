@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "xuexin.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy with per-request nonces, and the cross-origin headers.
-    "csp.middleware.CSPMiddleware",
+    "xuexin.middleware.FixedPolicyCSPMiddleware",
     "xuexin.middleware.CrossOriginHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -450,6 +450,7 @@ from csp.constants import NONCE  # noqa: E402 - next to the policy that uses it
 # No inline script anywhere: scripts come from our own static files, and the nonce is there
 # for the day one is needed. Inline style attributes remain allowed because Django's admin
 # templates still use a few; styles cannot run code.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
