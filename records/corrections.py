@@ -302,7 +302,7 @@ def _tell_student(correction: CorrectionRequest, outcome: str, note: str) -> Non
     ) % {
         "field": field_label(correction.record, correction.field),
         "outcome": outcome,
-        "note": f"{gettext('说明：')}{note}。" if note else "",
+        "note": gettext("说明：%(note)s。") % {"note": note} if note else "",
     }
     subject = gettext("学信网（仿真）：更正申请审核结果")
     transaction.on_commit(lambda: notify(requester, text, subject))

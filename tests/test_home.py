@@ -1,4 +1,4 @@
-"""The home page, the shared layout (header, footer, language switch) and the "coming" pages."""
+"""The home page, the shared layout (header, footer, language switch) and the nav pages."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
-
-from xuexin.views import COMING_FEATURES
 
 SIMULATION_MARK = "仿真系统"
 
@@ -150,29 +147,24 @@ def test_healthz_returns_200_ok(client: Client) -> None:
     assert response.content == b"ok"
 
 
-NAMESPACED = {"login": "accounts:login", "register": "accounts:register"}
+@pytest.mark.parametrize("name", ["sitemap", "edu"])
+def test_the_nav_pages_are_real_pages_in_both_languages(client: Client, name: str) -> None:
+    assert client.get(reverse(name)).status_code == 200
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse(name)).content.decode()
+    assert 'lang="en"' in html and "建设中" not in html
 
 
-def coming_url(feature: str) -> str:
-    return reverse(NAMESPACED.get(feature, feature))
+def test_the_sitemap_links_to_every_public_service(client: Client) -> None:
+    html = client.get(reverse("sitemap")).content.decode()
+    for name in (
+        "accounts:register",
+        "verification:verify",
+        "verification:xueli",
+        "helpcenter:index",
+    ):
+        assert reverse(name) in html
 
 
-@pytest.mark.parametrize("feature", sorted(COMING_FEATURES))
-def test_the_coming_page_renders_for_each_feature(client: Client, feature: str) -> None:
-    with translation.override("zh-hans"):
-        title = str(COMING_FEATURES[feature])
-
-    response = client.get(coming_url(feature))
-
-    assert response.status_code == 200
-    assert title in response.content.decode()
-    assert f'href="{reverse("home")}"' in response.content.decode()
-
-
-@pytest.mark.parametrize("feature", sorted(COMING_FEATURES))
-def test_the_coming_page_is_translated_to_english(client: Client, feature: str) -> None:
-    switch_language(client, "en")
-    html = client.get(coming_url(feature)).content.decode()
-
-    assert "under construction" in html
-    assert "建设中" not in html
+def test_the_edu_page_lists_the_schools(client: Client, people) -> None:
+    assert "10558" in client.get(reverse("edu")).content.decode()

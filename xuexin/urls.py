@@ -23,8 +23,8 @@ urlpatterns = [
     path("", include("verification.urls")),
     # /help/… and /news/<id>/, both in the helpcenter namespace.
     path("", include("helpcenter.urls")),
-    path("sitemap/", views.coming, {"feature": "sitemap"}, name="sitemap"),
-    path("edu/", views.coming, {"feature": "edu"}, name="edu"),
+    path("sitemap/", views.sitemap, name="sitemap"),
+    path("edu/", views.edu, name="edu"),
 ]
 
 if settings.BENCH_MODE:

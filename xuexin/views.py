@@ -1,23 +1,16 @@
-"""Site-wide pages: the home page, the health check, and the notice for pages still to come."""
+"""Site-wide pages: home, 网站导航, 教育网, the health check, throttled and benchmark answers."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.services import truncated_ip
+from records.models import School
 from xuexin.logging import log_event
-
-# Pages that the home page already links to but that are built in later steps. Each shows a
-# clear "coming" page rather than a 404, so every link on the home page leads somewhere.
-COMING_FEATURES = {
-    "sitemap": _("网站导航"),
-    "edu": _("教育网"),
-}
 
 
 @require_GET
@@ -26,9 +19,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def coming(request: HttpRequest, feature: str) -> HttpResponse:
-    title = COMING_FEATURES[feature]
-    return render(request, "coming.html", {"title": title, "feature": feature})
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """网站导航: every public page of the simulation, grouped as on the real site."""
+    return render(request, "sitemap.html")
+
+
+@require_GET
+def edu(request: HttpRequest) -> HttpResponse:
+    """教育网: the real site links out to the education network; the simulation stays offline
+    and lists the schools it knows instead."""
+    schools = School.objects.order_by("province", "code").only("code", "name", "province")
+    return render(request, "edu.html", {"schools": schools})
 
 
 @never_cache
