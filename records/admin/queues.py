@@ -49,28 +49,47 @@ class SchoolScopedQueueMixin(ScopedObjectsMixin):
 # --- 图像校对 ----------------------------------------------------------------------------------
 
 
-class PhotoReviewDecisionForm(forms.ModelForm):
-    decision = forms.ChoiceField(
-        label=_("处理"),
-        choices=[
-            ("", _("暂不处理")),
-            ("handle", _("已处理（照片确有问题，已更换或更正）")),
-            ("dismiss", _("驳回（核实照片无误）")),
-        ],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("处理说明（学生可见）"), max_length=300, required=False)
+class DecisionForm(forms.ModelForm):
+    """A reviewer's decision on a queued request, and a note the student reads.
+
+    Subclasses name their choices and which decision must say why.
+    """
+
+    decision_label: object = _("审核")
+    decision_choices: list[tuple[str, object]] = []
+    note_label: object = _("说明（学生可见）")
+    note_required_for = ""
+    note_error: object = ""
+
+    decision = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].label = self.decision_label
+        self.fields["decision"].choices = [("", _("暂不处理")), *self.decision_choices]
+        self.fields["note"].label = self.note_label
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("decision") == self.note_required_for and not data.get("note"):
+            self.add_error("note", self.note_error)
+        return data
+
+
+class PhotoReviewDecisionForm(DecisionForm):
+    decision_label = _("处理")
+    decision_choices = [
+        ("handle", _("已处理（照片确有问题，已更换或更正）")),
+        ("dismiss", _("驳回（核实照片无误）")),
+    ]
+    note_label = _("处理说明（学生可见）")
+    note_required_for = "dismiss"
+    note_error = reviews.ERR_DISMISS_NEEDS_NOTE
 
     class Meta:
         model = PhotoReview
         fields: list[str] = []
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        if data.get("decision") == "dismiss" and not data.get("note"):
-            self.add_error("note", reviews.ERR_DISMISS_NEEDS_NOTE)
-        return data
 
 
 def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
@@ -158,29 +177,18 @@ class PhotoReviewAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
 # --- 更正申请 ----------------------------------------------------------------------------------
 
 
-class CorrectionDecisionForm(forms.ModelForm):
-    decision = forms.ChoiceField(
-        label=_("审核"),
-        choices=[
-            ("", _("暂不处理")),
-            ("review", _("开始审核（学校审核中）")),
-            ("approve", _("通过并更正")),
-            ("reject", _("驳回")),
-        ],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("说明（学生可见）"), max_length=300, required=False)
+class CorrectionDecisionForm(DecisionForm):
+    decision_choices = [
+        ("review", _("开始审核（学校审核中）")),
+        ("approve", _("通过并更正")),
+        ("reject", _("驳回")),
+    ]
+    note_required_for = "reject"
+    note_error = corrections.ERR_REJECT_NEEDS_NOTE
 
     class Meta:
         model = CorrectionRequest
         fields: list[str] = []
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        if data.get("decision") == "reject" and not data.get("note"):
-            self.add_error("note", corrections.ERR_REJECT_NEEDS_NOTE)
-        return data
 
 
 class CorrectionEventInline(admin.TabularInline):
