@@ -238,13 +238,7 @@ def photo_review(request: HttpRequest) -> HttpResponse:
 
 
 def _own_enrollment(request: HttpRequest, raw_id: str | None) -> Enrollment:
-    person = request.user.person
-    if person is None or not raw_id:
-        raise Http404
-    found = Enrollment.objects.filter(public_id=parse_public_id(raw_id), person=person).first()
-    if found is None:
-        raise Http404
-    return found
+    return _own_record(request, f"enrollment:{raw_id or ''}")
 
 
 def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-untyped-def]
