@@ -276,10 +276,15 @@ def truncated_ip(raw: str | None) -> str:
     return str(network)
 
 
+def request_network(request: HttpRequest) -> str:
+    """The truncated network the request came from, as every log line and record keeps it."""
+    return truncated_ip(request.META.get("REMOTE_ADDR"))
+
+
 def record_login(user: User, request: HttpRequest) -> None:
     LoginEvent.objects.create(
         user=user,
-        ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
+        ip_prefix=request_network(request),
         user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:150],
     )
 

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from records.identity import mask_id_number
 from xuexin.logging import log_event
 
-from .services import truncated_ip
+from .services import request_network
 
 
 def mask_username(typed: str) -> str:
@@ -22,7 +22,7 @@ def mask_username(typed: str) -> str:
 
 
 def _ip(request) -> str:  # type: ignore[no-untyped-def]
-    return truncated_ip(request.META.get("REMOTE_ADDR")) if request is not None else ""
+    return request_network(request) if request is not None else ""
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.log_login")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.services import truncated_ip
+from accounts.services import request_network
 
 from .models import AccessAction, AccessLog
 
@@ -18,5 +18,5 @@ def access_record(*, request: HttpRequest, action: AccessAction, target: str) ->
         action=action,
         target=target[:200],
         path=request.get_full_path()[:300],
-        ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
+        ip_prefix=request_network(request),
     )

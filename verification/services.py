@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import truncated_ip
+from accounts.services import request_network
 from records.identity import mask_id_number
 from records.models import DegreeAward, Enrollment, Qualification
 from xuexin.logging import log_event
@@ -195,7 +195,7 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
         report=report,
         channel=channel,
         outcome=outcome,
-        ip_prefix=truncated_ip(request.META.get("REMOTE_ADDR")),
+        ip_prefix=request_network(request),
     )
     log_event("verification.lookup", report=report.pk, outcome=outcome, channel=channel)
     return report if state == "live" else None

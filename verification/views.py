@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from accounts.services import truncated_ip
+from accounts.services import request_network
 from records.models import Qualification
 from records.views import private_file_response
 from xuexin.logging import log_event
@@ -29,10 +29,6 @@ from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
 LOOKUP_COUNTER = "verify-lookups:{ip}"
-
-
-def _ip_prefix(request: HttpRequest) -> str:
-    return truncated_ip(request.META.get("REMOTE_ADDR"))
 
 
 def privacy_headers(response: HttpResponse) -> HttpResponse:
@@ -68,7 +64,7 @@ def public_view(view):  # type: ignore[no-untyped-def]
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
         if _throttled(request):
-            log_event("throttle.refused", path=request.path, ip=_ip_prefix(request))
+            log_event("throttle.refused", path=request.path, ip=request_network(request))
             response = render(request, "429.html", status=429)
             response["Retry-After"] = "600"
             return privacy_headers(response)
@@ -206,7 +202,7 @@ def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type:
 @require_GET
 def api_report(request: HttpRequest, code: str) -> JsonResponse:
     if _throttled(request):
-        log_event("throttle.refused", path=request.path, ip=_ip_prefix(request))
+        log_event("throttle.refused", path=request.path, ip=request_network(request))
         response = _api_error(429, "too_many_requests")
         response["Retry-After"] = "600"
         return privacy_headers(response)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.services import truncated_ip
+from accounts.services import request_network
 from records.models import School
 from xuexin.logging import log_event
 
@@ -47,9 +47,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The answer to any throttled request: 429, a polite page, no detail."""
-    log_event(
-        "throttle.refused", path=request.path, ip=truncated_ip(request.META.get("REMOTE_ADDR"))
-    )
+    log_event("throttle.refused", path=request.path, ip=request_network(request))
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "600"
     return response

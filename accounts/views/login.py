@@ -75,7 +75,7 @@ def lockout_response(
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
     """Shown instead of the login page while a (username, IP) pair cools off."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    log_event("login.locked", ip=services.truncated_ip(request.META.get("REMOTE_ADDR")))
+    log_event("login.locked", ip=services.request_network(request))
     response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
