@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the login log lines
+        # Connect the login log lines and the receivers that renew account stamps.
+        from . import signals, stamps  # noqa: F401
         from .roles import ensure_roles
 
         # After every migrate, once every app's permissions exist.

@@ -13,12 +13,15 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import identity_verified_required
+from xuexin import memo
 
 from . import corrections
 from .access import parse_public_id
@@ -36,6 +39,9 @@ from .models import (
     Qualification,
 )
 from .views import private_file_response
+
+# Each worker's renderings of 学籍 pages, by account (see xuexin.memo).
+PAGES = memo.Memo(max_entries=2048)
 
 ERR_BIND_FAILED = _(
     "未能绑定该学籍。常见原因：学校上报的姓名或证件号码与您注册时填写的不一致；"
@@ -91,14 +97,25 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def xueji(request: HttpRequest) -> HttpResponse:
     person = request.user.person
-    enrollments = _enrollments(person) if person else []
-    context = {
-        "enrollments": enrollments,
-        "person": person,
-        "tab": "xueji",
-        "cards_version": cards_version(person, enrollments) if person else "",
-    }
-    return render(request, "records/xueji.html", context)
+    stamps = getattr(request.user, "stamps", None)
+    if person is None or stamps is None:
+        enrollments = _enrollments(person) if person else []
+        version = cards_version(person, enrollments) if person else ""
+        context = {"enrollments": enrollments, "person": person, "tab": "xueji"}
+        return render(request, "records/xueji.html", {**context, "cards_version": version})
+
+    # The account's stamps change with anything the page shows (accounts.stamps), so a worker
+    # that rendered it under these stamps serves it again without loading a row.
+    def context() -> dict[str, object]:
+        return {
+            "enrollments": SimpleLazyObject(lambda: _enrollments(person)),
+            "person": person,
+            "tab": "xueji",
+            "cards_version": ".".join(stamps),
+        }
+
+    key = (request.user.pk, translation.get_language(), request.get_host())
+    return memo.render_kept(request, PAGES, key, stamps, "records/xueji.html", context)
 
 
 def cards_version(person, enrollments: list[Enrollment]) -> str:  # type: ignore[no-untyped-def]

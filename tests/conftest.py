@@ -16,6 +16,7 @@ from accounts.models import User
 from records.models import Enrollment, Person, School
 from tests.factories import UserFactory, photo_file
 from tests.twofactor import verified_login
+from xuexin import memo
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
@@ -34,10 +35,11 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
 
 @pytest.fixture(autouse=True)
 def fresh_fragment_cache():
-    """Rendered fragments live per process: one test's pages never leak into the next."""
+    """Rendered fragments and kept rows live per process: one test's never leak into the next."""
     from django.core.cache import caches
 
     caches["fragments"].clear()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)
@@ -159,3 +161,32 @@ def client_factory():
     from django.test import Client
 
     return Client
+
+
+@pytest.fixture
+def real_redis(settings):
+    """The default cache on the local Redis, configured as production configures it.
+
+    Database 12 of the Redis that `.ci/run` starts, emptied before and after the test.
+    """
+    import redis
+
+    url = "redis://127.0.0.1:6379/12"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "xuexin-test",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        },
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    yield client
+    client.flushdb()
