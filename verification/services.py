@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 
 from django.db import IntegrityError, models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,14 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import request_network
 from records.identity import mask_id_number
 from records.models import DegreeAward, Enrollment, Qualification
+from xuexin import memo
 from xuexin.logging import log_event
 
-from . import codes, signing
+from . import codes, journal, signing
 from .models import ReportKind, VerificationEvent, VerificationReport
 
 MAX_LIVE_PER_RECORD = 3
 MIN_MONTHS, MAX_MONTHS = 1, 6
 SCHEMA = "xuexin-sim/report/v1"
+
+# Each worker's copies of report rows by code (see xuexin.memo); the state is computed on use.
+REPORTS = memo.Memo()
 
 ERR_TOO_MANY_LIVE = _("该记录已有 %(limit)d 份有效的验证报告，请先关闭不再需要的报告")
 ERR_NOT_LIVE = _("该报告已关闭或已过期，不能再延期")
@@ -180,22 +187,43 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
         log_event("verification.lookup", outcome="malformed", channel=channel)
         return None
     # Only the report's own row: the page and the API show the signed payload, never the
-    # live records (the photo view loads those when a photo is asked for).
-    report = VerificationReport.objects.filter(code=normalized).order_by().first()
+    # live records (the photo view loads those when a photo is asked for). Each worker keeps
+    # the rows it has read while the code's stamp stands (see report_changed).
+    known = getattr(request, "report_stamps", None)  # read with the throttle, if it was
+    stamps = (
+        known[1] if known and known[0] == normalized else memo.current(report_stamp(normalized))
+    )
+    report = REPORTS.get(normalized, stamps)
+    if report is None:
+        report = VerificationReport.objects.filter(code=normalized).order_by().first()
+        if report is not None:
+            REPORTS.put(normalized, stamps, report)
     if report is None:
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
+    report.stamps = stamps  # keys the report's kept page, too
     state = report.state
     outcome = {
         "live": VerificationEvent.Outcome.SHOWN,
         "expired": VerificationEvent.Outcome.EXPIRED,
         "closed": VerificationEvent.Outcome.CLOSED,
     }[state]
-    VerificationEvent.objects.create(
-        report=report,
-        channel=channel,
-        outcome=outcome,
-        ip_prefix=request_network(request),
+    journal.record(
+        VerificationEvent(
+            report=report, channel=channel, outcome=outcome, ip_prefix=request_network(request)
+        )
     )
     log_event("verification.lookup", report=report.pk, outcome=outcome, channel=channel)
     return report if state == "live" else None
+
+
+def report_stamp(code: str) -> str:
+    # A digest, so that the shared cache never holds a code anyone could look a report up by.
+    return "report:" + hashlib.sha256(code.encode()).hexdigest()[:32]
+
+
+@receiver(post_save, sender=VerificationReport, dispatch_uid="verification.stamp_report_saved")
+@receiver(post_delete, sender=VerificationReport, dispatch_uid="verification.stamp_report_deleted")
+def report_changed(sender, instance: VerificationReport, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Extending, closing or deleting a report makes every worker read it again."""
+    memo.renew(report_stamp(instance.code))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from records.archive import archive_page
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import codes, presentation, services
+from . import codes, journal, presentation, services
 from .forms import ApplyForm, CloseForm, ExtendForm
 from .models import VerificationReport
 from .views import pdf_response
@@ -64,6 +64,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("在线验证报告已生成。"))
             return redirect("verification:mine", code=report.code)
+    journal.flush()  # the lookup counts include every 查验记录 so far
     reports = list(
         _own_reports(request)
         .select_related("enrollment__school", "qualification__school", "degree__school")
@@ -88,6 +89,7 @@ def _own_report(request: HttpRequest, code: str) -> VerificationReport:
 @require_GET
 def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     report = _own_report(request, code)
+    journal.flush()  # 查验记录 up to this moment
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     qr_svg = segno.make(public_url, error="m").svg_inline(scale=4, border=2)
     context = {

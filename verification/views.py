@@ -7,6 +7,7 @@ privacy headers of DESIGN §4.4. Lookups are throttled per IP; guessing gets 429
 from __future__ import annotations
 
 import functools
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,12 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
 from accounts.services import request_network
 from records.models import Qualification
 from records.views import private_file_response
+from xuexin import memo
 from xuexin.logging import log_event
 
 from . import codes, pdf, presentation, services, signing
@@ -29,6 +29,9 @@ from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
 LOOKUP_COUNTER = "verify-lookups:{ip}"
+
+# Each worker's renderings of report pages, by code, language, host and kind of viewer.
+PAGES = memo.Memo(max_entries=2048)
 
 
 def privacy_headers(response: HttpResponse) -> HttpResponse:
@@ -52,10 +55,38 @@ def _lookups_so_far(request: HttpRequest) -> int:
     return cache.get(LOOKUP_COUNTER.format(ip=request.META.get("REMOTE_ADDR", "")), 0)
 
 
-def _throttled(request: HttpRequest) -> bool:
-    return is_ratelimited(
-        request, group="verify", key="ip", rate=settings.VERIFY_RATE, method=ALL, increment=True
-    )
+RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@functools.cache
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'30/10m' → (30 lookups, 600 seconds), in django-ratelimit's notation."""
+    match = RATE.match(rate.strip())
+    if match is None:
+        raise ValueError(f"not a rate: {rate!r}")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * UNIT_SECONDS[unit]
+
+
+def _throttled(request: HttpRequest, code: str | None = None) -> bool:
+    """Count this lookup against its address's budget; True once the budget is spent.
+
+    The same round trip to the shared cache reads the stamp of the code asked for, which
+    services.look_up then uses. When the shared cache cannot be reached, every lookup is
+    refused: guessing must never become free.
+    """
+    limit, window = parse_rate(settings.VERIFY_RATE)
+    normalized = codes.normalize_code(code) if code else ""
+    names = (services.report_stamp(normalized),) if codes.is_valid_code(normalized) else ()
+    counter = "verify-rate:" + request.META.get("REMOTE_ADDR", "")
+    try:
+        hits, stamps = memo.hit_and_current(counter, window, *names)
+    except Exception:  # noqa: BLE001 - unreachable shared cache: fail closed
+        return True
+    if names:
+        request.report_stamps = (normalized, stamps)
+    return hits > limit
 
 
 def public_view(view):  # type: ignore[no-untyped-def]
@@ -63,7 +94,7 @@ def public_view(view):  # type: ignore[no-untyped-def]
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
-        if _throttled(request):
+        if _throttled(request, kwargs.get("code")):
             log_event("throttle.refused", path=request.path, ip=request_network(request))
             response = render(request, "429.html", status=429)
             response["Retry-After"] = "600"
@@ -119,6 +150,8 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
         "show_photo": bool(report.payload.get("photo")),
         "updated_display": presentation.format_date(str(report.payload["updated_at"])),
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
+        # The report switches language by ?lang= link: a verifier's visit sets no cookie.
+        "language_links": True,
     }
 
 
@@ -128,7 +161,16 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=_channel(request), request=request)
     if report is None:
         return _not_found(request)
-    return render(request, "verification/report.html", _report_context(request, report))
+    key = (
+        report.code,
+        translation.get_language(),
+        request.get_host(),
+        request.user.is_authenticated,
+    )
+    return memo.render_kept(
+        request, PAGES, key, report.stamps, "verification/report.html",
+        lambda: _report_context(request, report),
+    )  # fmt: skip
 
 
 @public_view
@@ -201,7 +243,7 @@ def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type:
 
 @require_GET
 def api_report(request: HttpRequest, code: str) -> JsonResponse:
-    if _throttled(request):
+    if _throttled(request, code):
         log_event("throttle.refused", path=request.path, ip=request_network(request))
         response = _api_error(429, "too_many_requests")
         response["Retry-After"] = "600"
