@@ -19,9 +19,10 @@ import json
 import logging
 import threading
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, transaction
+
+from xuexin import memo
 
 from .models import VerificationEvent, VerificationReport
 
@@ -32,35 +33,39 @@ MOVE = 1000  # rows taken from the list at a time
 logger = logging.getLogger(__name__)
 
 
-def _key() -> str:
+def key() -> str:
     return cache.make_key(NAME)
 
 
 def _redis():  # type: ignore[no-untyped-def]
-    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
-        return None
-    from django_redis import get_redis_connection
-
-    return get_redis_connection("default")
+    return memo.redis_client()
 
 
 def record(event: VerificationEvent) -> None:
     """Keep one 查验记录: appended to Redis when there is Redis, else written at once."""
     client = _redis()
     if client is not None:
-        item = json.dumps(
-            [event.report_id, event.channel, event.outcome, event.ip_prefix,
-             event.created_at.isoformat()]
-        )  # fmt: skip
         try:
-            waiting = client.rpush(_key(), item)
+            waiting = client.rpush(key(), encode(event))
         except Exception:  # noqa: BLE001 - Redis unreachable: write the row itself instead
             logger.warning("verification events: Redis unreachable, writing directly")
         else:
-            if waiting >= BATCH:
-                MOVER.nudge()
+            pushed(waiting)
             return
     event.save(force_insert=True)
+
+
+def encode(event: VerificationEvent) -> str:
+    return json.dumps(
+        [event.report_id, event.channel, event.outcome, event.ip_prefix,
+         event.created_at.isoformat()]
+    )  # fmt: skip
+
+
+def pushed(waiting: int) -> None:
+    """Called with the list's length after a push: a full batch wakes this worker's mover."""
+    if waiting >= BATCH:
+        MOVER.nudge()
 
 
 class Mover:
@@ -101,7 +106,7 @@ def flush(client=None) -> int:  # type: ignore[no-untyped-def]
     while True:
         try:
             # LPOP with a count takes the rows atomically: two workers never move the same row.
-            items = client.lpop(_key(), MOVE)
+            items = client.lpop(key(), MOVE)
         except Exception:  # noqa: BLE001
             logger.warning("verification events: Redis unreachable, nothing moved")
             return moved
@@ -112,7 +117,7 @@ def flush(client=None) -> int:  # type: ignore[no-untyped-def]
         except Exception:  # noqa: BLE001 - the database refused: put the rows back, in order
             logger.exception("verification events: could not write a batch; kept in Redis")
             try:
-                client.lpush(_key(), *reversed(items))
+                client.lpush(key(), *reversed(items))
             except Exception:  # noqa: BLE001
                 logger.error("verification events: %d rows lost", len(items))
             return moved
@@ -147,4 +152,4 @@ def _write(items: list[bytes]) -> int:
 
 def waiting() -> int:
     client = _redis()
-    return int(client.llen(_key())) if client is not None else 0
+    return int(client.llen(key())) if client is not None else 0

@@ -26,6 +26,12 @@ MAX_LIVE_PER_RECORD = 3
 MIN_MONTHS, MAX_MONTHS = 1, 6
 SCHEMA = "xuexin-sim/report/v1"
 
+OUTCOME_OF_STATE = {
+    "live": VerificationEvent.Outcome.SHOWN,
+    "expired": VerificationEvent.Outcome.EXPIRED,
+    "closed": VerificationEvent.Outcome.CLOSED,
+}
+
 # Each worker's copies of report rows by code (see xuexin.memo); the state is computed on use.
 REPORTS = memo.Memo()
 
@@ -189,10 +195,16 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
     # Only the report's own row: the page and the API show the signed payload, never the
     # live records (the photo view loads those when a photo is asked for). Each worker keeps
     # the rows it has read while the code's stamp stands (see report_changed).
-    known = getattr(request, "report_stamps", None)  # read with the throttle, if it was
-    stamps = (
-        known[1] if known and known[0] == normalized else memo.current(report_stamp(normalized))
-    )
+    admission = getattr(request, "lookup_admission", None)  # from the throttle's round trip
+    if admission is not None and admission.code == normalized:
+        if admission.recorded is not None:
+            # The worker's copy was current and its 查验记录 went with the throttle's count.
+            report = admission.recorded
+            report.stamps = admission.stamps
+            return _answer(report, channel)
+        stamps = admission.stamps
+    else:
+        stamps = memo.current(report_stamp(normalized))
     report = REPORTS.get(normalized, stamps)
     if report is None:
         report = VerificationReport.objects.filter(code=normalized).order_by().first()
@@ -202,18 +214,22 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
     report.stamps = stamps  # keys the report's kept page, too
-    state = report.state
-    outcome = {
-        "live": VerificationEvent.Outcome.SHOWN,
-        "expired": VerificationEvent.Outcome.EXPIRED,
-        "closed": VerificationEvent.Outcome.CLOSED,
-    }[state]
     journal.record(
         VerificationEvent(
-            report=report, channel=channel, outcome=outcome, ip_prefix=request_network(request)
+            report=report,
+            channel=channel,
+            outcome=OUTCOME_OF_STATE[report.state],
+            ip_prefix=request_network(request),
         )
     )
-    log_event("verification.lookup", report=report.pk, outcome=outcome, channel=channel)
+    return _answer(report, channel)
+
+
+def _answer(report: VerificationReport, channel: str) -> VerificationReport | None:
+    state = report.state
+    log_event(
+        "verification.lookup", report=report.pk, outcome=OUTCOME_OF_STATE[state], channel=channel
+    )
     return report if state == "live" else None
 
 

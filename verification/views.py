@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +25,7 @@ from records.views import private_file_response
 from xuexin import memo
 from xuexin.logging import log_event
 
-from . import codes, pdf, presentation, services, signing
+from . import codes, gate, pdf, presentation, services, signing
 from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
@@ -69,50 +70,55 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiplier or 1) * UNIT_SECONDS[unit]
 
 
-def _throttled(request: HttpRequest, code: str | None = None) -> bool:
+def _throttled(request: HttpRequest, code: str | None = None, channel: str | None = None) -> bool:
     """Count this lookup against its address's budget; True once the budget is spent.
 
-    The same round trip to the shared cache reads the stamp of the code asked for, which
-    services.look_up then uses. When the shared cache cannot be reached, every lookup is
-    refused: guessing must never become free.
+    One round trip to Redis (verification.gate) also reads the code's stamp and, for a
+    lookup of ``channel`` that this worker can answer from its copy, records it. When Redis
+    cannot be reached every lookup is refused: guessing must never become free.
     """
     limit, window = parse_rate(settings.VERIFY_RATE)
-    normalized = codes.normalize_code(code) if code else ""
-    names = (services.report_stamp(normalized),) if codes.is_valid_code(normalized) else ()
-    counter = "verify-rate:" + request.META.get("REMOTE_ADDR", "")
     try:
-        hits, stamps = memo.hit_and_current(counter, window, *names)
+        return not gate.admit(request, code, channel, limit, window)
     except Exception:  # noqa: BLE001 - unreachable shared cache: fail closed
         return True
-    if names:
-        request.report_stamps = (normalized, stamps)
-    return hits > limit
 
 
-def public_view(view):  # type: ignore[no-untyped-def]
-    """Throttle per IP, honour ?lang=en, add the privacy headers."""
+def public_view(channel: Callable[[HttpRequest], str] | None = None):  # type: ignore[no-untyped-def]
+    """Throttle per IP, honour ?lang=en, add the privacy headers.
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
-        if _throttled(request, kwargs.get("code")):
-            log_event("throttle.refused", path=request.path, ip=request_network(request))
-            response = render(request, "429.html", status=429)
-            response["Retry-After"] = "600"
-            return privacy_headers(response)
-        language = request.GET.get("lang")
-        if language in {"en", "zh-hans"}:
-            with translation.override(language):
-                return privacy_headers(view(request, *args, **kwargs))
-        return privacy_headers(view(request, *args, **kwargs))
+    ``channel`` names how a view's lookups are recorded; views that record none leave it out.
+    """
 
-    return wrapper
+    def decorator(view):  # type: ignore[no-untyped-def]
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+            code = kwargs.get("code")
+            if _throttled(request, code, channel(request) if channel and code else None):
+                log_event("throttle.refused", path=request.path, ip=request_network(request))
+                response = render(request, "429.html", status=429)
+                response["Retry-After"] = "600"
+                return privacy_headers(response)
+            language = request.GET.get("lang")
+            if language in {"en", "zh-hans"}:
+                with translation.override(language):
+                    return privacy_headers(view(request, *args, **kwargs))
+            return privacy_headers(view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorator
+
+
+def _web(request: HttpRequest) -> str:
+    return VerificationEvent.Channel.WEB
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/not_found.html", status=404)
 
 
-@public_view
+@public_view()
 @require_http_methods(["GET", "POST"])
 def verify_form(request: HttpRequest) -> HttpResponse:
     needs_captcha = _lookups_so_far(request) >= settings.VERIFY_CAPTCHA_AFTER
@@ -155,7 +161,7 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
     }
 
 
-@public_view
+@public_view(_channel)
 @require_GET
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=_channel(request), request=request)
@@ -173,7 +179,7 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     )  # fmt: skip
 
 
-@public_view
+@public_view(_web)
 @require_GET
 def report_print(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=VerificationEvent.Channel.WEB, request=request)
@@ -201,7 +207,7 @@ def pdf_response(request: HttpRequest, report) -> HttpResponse:  # type: ignore[
     return response
 
 
-@public_view
+@public_view(_web)
 @require_GET
 def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=VerificationEvent.Channel.WEB, request=request)
@@ -210,7 +216,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_response(request, report)
 
 
-@public_view
+@public_view()
 @require_GET
 def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
@@ -243,7 +249,7 @@ def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type:
 
 @require_GET
 def api_report(request: HttpRequest, code: str) -> JsonResponse:
-    if _throttled(request, code):
+    if _throttled(request, code, VerificationEvent.Channel.API):
         log_event("throttle.refused", path=request.path, ip=request_network(request))
         response = _api_error(429, "too_many_requests")
         response["Retry-After"] = "600"
@@ -264,7 +270,7 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@public_view
+@public_view()
 @require_http_methods(["GET", "POST"])
 def xueli_query(request: HttpRequest) -> HttpResponse:
     """学历查询 (零散查询): 证书编号 + 姓名 + captcha → the registered diploma, masked."""

@@ -42,7 +42,7 @@ Stamps = tuple[str, ...]
 logger = logging.getLogger(__name__)
 
 
-def _redis():  # type: ignore[no-untyped-def]
+def redis_client():  # type: ignore[no-untyped-def]
     """The Redis client behind the default cache, or None when the cache is not Redis."""
     if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
         return None
@@ -51,11 +51,16 @@ def _redis():  # type: ignore[no-untyped-def]
     return get_redis_connection("default")
 
 
+def stamp_key(name: str) -> str:
+    """The stamp's key in Redis, under the cache's prefix."""
+    return cache.make_key(STAMP_PREFIX + name)
+
+
 def _keys(names: tuple[str, ...]) -> list[str]:
-    return [cache.make_key(STAMP_PREFIX + name) for name in names]
+    return [stamp_key(name) for name in names]
 
 
-def _complete(client, keys: list[str], found: list[object]) -> Stamps | None:  # type: ignore[no-untyped-def]
+def complete(client, keys: list[str], found: list[object]) -> Stamps | None:  # type: ignore[no-untyped-def]
     """``found`` with every missing stamp made; None when the shared cache is unreachable."""
     stamps = []
     for key, stamp in zip(keys, found, strict=True):
@@ -74,16 +79,21 @@ def _complete(client, keys: list[str], found: list[object]) -> Stamps | None:  #
 
 def current(*names: str) -> Stamps | None:
     """The stamps for ``names``, made where missing; None when the shared cache is unreachable."""
-    client = _redis()
+    client = redis_client()
     try:
         if client is None:
             keys = [STAMP_PREFIX + name for name in names]
             found = cache.get_many(keys)
-            return _complete(None, keys, [found.get(key) for key in keys])
+            return complete(None, keys, [found.get(key) for key in keys])
         keys = _keys(names)
-        return _complete(client, keys, client.mget(keys))
+        return complete(client, keys, client.mget(keys))
     except Exception:  # noqa: BLE001 - unreachable: read the database instead
         return None
+
+
+def window_number(window: int) -> int:
+    """Which fixed window of ``window`` seconds this moment falls in."""
+    return int(time.time()) // window
 
 
 def hit_and_current(counter: str, window: int, *names: str) -> tuple[int, Stamps | None]:
@@ -91,8 +101,8 @@ def hit_and_current(counter: str, window: int, *names: str) -> tuple[int, Stamps
 
     Raises when the shared cache is unreachable, so that a throttle built on it fails closed.
     """
-    slot = f"{counter}:{int(time.time()) // window}"
-    client = _redis()
+    slot = f"{counter}:{window_number(window)}"
+    client = redis_client()
     if client is None:
         cache.add(slot, 0, window)
         try:
@@ -108,7 +118,7 @@ def hit_and_current(counter: str, window: int, *names: str) -> tuple[int, Stamps
     pipe.mget(keys)
     hits, _expiry, found = pipe.execute()
     try:
-        stamps = _complete(client, keys, found)
+        stamps = complete(client, keys, found)
     except Exception:  # noqa: BLE001
         stamps = None
     return int(hits), stamps
@@ -122,7 +132,7 @@ def renew(*names: str) -> None:
     """
 
     def drop() -> None:
-        client = _redis()
+        client = redis_client()
         try:
             if client is None:
                 cache.delete_many([STAMP_PREFIX + name for name in names])
@@ -153,6 +163,13 @@ class Memo:
         if entry is None or entry[0] != stamps or time.monotonic() - entry[1] > MAX_AGE:
             return None
         return pickle.loads(entry[2])  # noqa: S301 - bytes this process pickled itself
+
+    def peek(self, key: Hashable) -> tuple[Stamps, Any] | None:
+        """The copy under whatever stamps it was made with (not yet known to be current)."""
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry[1] > MAX_AGE:
+            return None
+        return entry[0], pickle.loads(entry[2])  # noqa: S301 - bytes this process pickled
 
     def put(self, key: Hashable, stamps: Stamps | None, value: object) -> None:
         if stamps is None:

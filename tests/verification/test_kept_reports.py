@@ -194,3 +194,65 @@ def test_a_move_takes_what_was_waiting_not_what_keeps_arriving(
     monkeypatch.setattr(journal, "_write", write_while_a_lookup_arrives)
     assert journal.flush() == 1
     assert writes == [1] and journal.waiting() == 1
+
+
+def redis_commands(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The commands this process sends to Redis from now on (a pipeline counts as one)."""
+    import redis.client
+
+    sent: list[str] = []
+    command, pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
+
+    def counted_command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(str(args[0]))
+        return command(self, *args, **kwargs)
+
+    def counted_pipeline(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append("PIPELINE")
+        return pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted_command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("path", "channel"),
+    [("/verify/{code}/", "qr"), ("/verify/{code}/?via=web", "web"),
+     ("/verify/{code}/print/", "web"), ("/api/v1/reports/{code}", "api")],
+)  # fmt: skip
+def test_with_redis_a_repeated_lookup_is_one_round_trip_and_still_recorded(
+    real_redis, client, report, monkeypatch, path, channel
+):
+    client.get(path.format(code=report.code))
+    sent = redis_commands(monkeypatch)
+    assert client.get(path.format(code=report.code)).status_code == 200
+    assert sent == ["EVALSHA"]
+    journal.flush()
+    assert (
+        list(VerificationEvent.objects.values_list("channel", "outcome"))
+        == [(channel, "shown")] * 2
+    )
+
+
+def test_with_redis_a_refused_lookup_is_not_recorded(real_redis, client, report, settings):
+    settings.VERIFY_RATE = "2/m"
+    codes = [lookup(client, report).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert journal.flush() == 2
+
+
+def test_with_redis_a_copy_made_stale_is_not_used_nor_recorded_as_shown(real_redis, client, report):
+    assert lookup(client, report).status_code == 200
+    services.report_close(report=report, reason="已入职")
+    assert lookup(client, report).status_code == 404
+    journal.flush()
+    outcomes = VerificationEvent.objects.order_by("created_at").values_list("outcome", flat=True)
+    assert list(outcomes) == ["shown", "closed"]
+
+
+def test_with_redis_the_photo_is_never_recorded(real_redis, client, report):
+    lookup(client, report)
+    client.get(f"/verify/{report.code}/photo.jpg")
+    client.get(f"/verify/{report.code}/photo.jpg")
+    assert journal.flush() == 1
