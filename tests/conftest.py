@@ -190,3 +190,43 @@ def real_redis(settings):
     }
     yield client
     client.flushdb()
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The commands this process sends to Redis from now on; a pipeline counts as one."""
+    import redis.client
+
+    sent: list[str] = []
+    command, pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
+
+    def counted_command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(str(args[0]))
+        return command(self, *args, **kwargs)
+
+    def counted_pipeline(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append("PIPELINE")
+        return pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted_command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
+    return sent
+
+
+@pytest.fixture
+def redis_down(settings):
+    """A Redis that is not there (nothing listens on port 1), configured as in production."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        },
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

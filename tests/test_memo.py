@@ -74,15 +74,7 @@ def test_the_memo_is_bounded():
     assert [kept.get(n, stamps) for n in range(5)] == [None, None, 2, 3, 4]
 
 
-def test_without_a_shared_cache_nothing_is_kept(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-        },
-        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
+def test_without_a_shared_cache_nothing_is_kept(redis_down):
     assert memo.current("a") is None
     memo.renew("a")  # must not raise: the writer's request goes on
 
@@ -96,27 +88,13 @@ def test_with_redis_stamps_are_plain_tokens_under_the_cache_prefix(real_redis):
     assert memo.current("account:7") != stamps
 
 
-def test_with_redis_a_hit_and_the_stamps_take_one_round_trip(real_redis, monkeypatch):
-    import redis.client
-
+def test_with_redis_a_hit_and_the_stamps_take_one_round_trip(real_redis, redis_commands):
     memo.current("report:x")  # the stamp exists, as it does once a report was read
-    calls: list[str] = []
-    command, pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
-
-    def counted_command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(str(args[0]))
-        return command(self, *args, **kwargs)
-
-    def counted_pipeline(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("PIPELINE")
-        return pipeline(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.client.Redis, "execute_command", counted_command)
-    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
+    redis_commands.clear()
     hits, stamps = memo.hit_and_current("counter", 60, "report:x")
     again, _ = memo.hit_and_current("counter", 60, "report:x")
+    assert redis_commands == ["PIPELINE", "PIPELINE"]
     assert (hits, again) == (1, 2) and stamps == memo.current("report:x")
-    assert calls[:2] == ["PIPELINE", "PIPELINE"]
 
 
 def test_hits_count_per_window_without_redis():

@@ -161,25 +161,6 @@ def test_health_is_200_when_all_is_well(client):
     assert (client.get("/healthz").status_code, client.get("/healthz").content) == (200, b"ok")
 
 
-@pytest.fixture
-def redis_down(settings):
-    """A Redis that is not there (nothing listens on port 1), configured as in production."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 0.2,
-                "SOCKET_TIMEOUT": 0.2,
-                "IGNORE_EXCEPTIONS": True,
-            },
-        },
-        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-
 def test_with_redis_down_pages_still_render(redis_down, client):
     assert client.get("/").status_code == 200
     assert client.get("/help/").status_code == 200

@@ -142,15 +142,7 @@ def test_a_refused_batch_stays_in_redis_in_order(real_redis, client, report, mon
     assert list(networks) == ["192.0.2.0/24"] * 3
 
 
-def test_with_redis_unreachable_a_record_is_written_at_once(report, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-        },
-        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
+def test_with_redis_unreachable_a_record_is_written_at_once(report, redis_down):
     journal.record(VerificationEvent(report=report, channel="api", outcome="shown"))
     assert VerificationEvent.objects.count() == 1
 
@@ -196,38 +188,18 @@ def test_a_move_takes_what_was_waiting_not_what_keeps_arriving(
     assert writes == [1] and journal.waiting() == 1
 
 
-def redis_commands(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
-    """The commands this process sends to Redis from now on (a pipeline counts as one)."""
-    import redis.client
-
-    sent: list[str] = []
-    command, pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
-
-    def counted_command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        sent.append(str(args[0]))
-        return command(self, *args, **kwargs)
-
-    def counted_pipeline(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        sent.append("PIPELINE")
-        return pipeline(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.client.Redis, "execute_command", counted_command)
-    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
-    return sent
-
-
 @pytest.mark.parametrize(
     ("path", "channel"),
     [("/verify/{code}/", "qr"), ("/verify/{code}/?via=web", "web"),
      ("/verify/{code}/print/", "web"), ("/api/v1/reports/{code}", "api")],
 )  # fmt: skip
 def test_with_redis_a_repeated_lookup_is_one_round_trip_and_still_recorded(
-    real_redis, client, report, monkeypatch, path, channel
+    real_redis, client, report, redis_commands, path, channel
 ):
     client.get(path.format(code=report.code))
-    sent = redis_commands(monkeypatch)
+    redis_commands.clear()
     assert client.get(path.format(code=report.code)).status_code == 200
-    assert sent == ["EVALSHA"]
+    assert redis_commands == ["EVALSHA"]
     journal.flush()
     assert (
         list(VerificationEvent.objects.values_list("channel", "outcome"))
