@@ -287,7 +287,9 @@ def main() -> int:
         f"Every page is measured {args.rounds} times, the pages taking turns; the tables show "
         "the mean requests/s and p50 over those runs and the worst p99. "
         "The logged-in page is the demo student's 学籍 page (2 enrolments); the report page and "
-        "the API look up one live report, writing a 查验记录 for every request.",
+        "the API look up one live report, writing a 查验记录 for every request. How the pages "
+        "get there (worker copies under shared stamps, one Redis round trip per lookup, "
+        "查验记录 moved in batches): README, Deploying → What each worker keeps.",
         "",
     ]
     for size in sizes:
