@@ -93,17 +93,20 @@ def public_view(channel: Callable[[HttpRequest], str] | None = None):  # type: i
     def decorator(view):  # type: ignore[no-untyped-def]
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+            language = request.GET.get("lang")
+            if language in {"en", "zh-hans"}:
+                with translation.override(language):
+                    return privacy_headers(answer(request, *args, **kwargs))
+            return privacy_headers(answer(request, *args, **kwargs))
+
+        def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
             code = kwargs.get("code")
             if _throttled(request, code, channel(request) if channel and code else None):
                 log_event("throttle.refused", path=request.path, ip=request_network(request))
                 response = render(request, "429.html", status=429)
                 response["Retry-After"] = "600"
-                return privacy_headers(response)
-            language = request.GET.get("lang")
-            if language in {"en", "zh-hans"}:
-                with translation.override(language):
-                    return privacy_headers(view(request, *args, **kwargs))
-            return privacy_headers(view(request, *args, **kwargs))
+                return response
+            return view(request, *args, **kwargs)
 
         return wrapper
 

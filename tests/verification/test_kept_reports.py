@@ -228,3 +228,11 @@ def test_with_redis_the_photo_is_never_recorded(real_redis, client, report):
     client.get(f"/verify/{report.code}/photo.jpg")
     client.get(f"/verify/{report.code}/photo.jpg")
     assert journal.flush() == 1
+
+
+def test_the_throttled_answer_speaks_the_language_asked_for(client, report, settings):
+    settings.VERIFY_RATE = "1/m"
+    lookup(client, report)
+    response = client.get(f"/verify/{report.code}/?lang=en")
+    assert response.status_code == 429 and 'lang="en"' in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
