@@ -20,7 +20,7 @@ import logging
 import threading
 
 from django.core.cache import cache
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 
 from xuexin import memo
 
@@ -73,6 +73,7 @@ class Mover:
 
     def __init__(self) -> None:
         self.wake = threading.Event()
+        self.idle = threading.Event()  # set whenever a move has finished and its connection closed
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
 
@@ -90,8 +91,14 @@ class Mover:
         while True:
             self.wake.wait()
             self.wake.clear()
-            close_old_connections()  # this thread's own connection: drop it if broken or old
-            flush()
+            self.idle.clear()
+            try:
+                flush()
+            finally:
+                # This thread's own connection: one per batch of lookups costs little, and an
+                # idle worker then holds no second connection to PostgreSQL.
+                connections.close_all()
+                self.idle.set()
 
 
 MOVER = Mover()

@@ -6,7 +6,6 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from verification import journal, services
 from verification.models import VerificationEvent, VerificationReport
@@ -168,7 +167,7 @@ def test_a_full_batch_is_moved_by_a_worker_thread(real_redis, people, student, m
     while VerificationEvent.objects.count() < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert VerificationEvent.objects.count() == 3 and journal.waiting() == 0
-    connection.close()
+    assert journal.MOVER.idle.wait(10)  # and the thread has let go of its connection
 
 
 def test_a_move_takes_what_was_waiting_not_what_keeps_arriving(
