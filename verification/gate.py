@@ -11,6 +11,7 @@ refused lookup) nothing is appended and ``services.look_up`` reads and records a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -56,11 +57,11 @@ def admit(request: HttpRequest, code: str | None, channel: str | None, limit: in
     normalized = codes.normalize_code(code) if code else ""
     names = (services.report_stamp(normalized),) if codes.is_valid_code(normalized) else ()
     counter = "verify-rate:" + request.META.get("REMOTE_ADDR", "")
+    slot = f"{counter}:{int(time.time()) // window}"  # fixed windows, as django-ratelimit's
     client = memo.redis_client()
     if client is None:
-        hits, stamps = memo.hit_and_current(counter, window, *names)
-        request.lookup_admission = Admission(normalized, stamps)
-        return hits <= limit
+        request.lookup_admission = Admission(normalized, memo.current(*names))
+        return count_without_redis(slot, window) <= limit
 
     kept = services.REPORTS.peek(normalized) if names and channel else None
     expected, record = "", ""
@@ -75,11 +76,11 @@ def admit(request: HttpRequest, code: str | None, channel: str | None, limit: in
                 ip_prefix=request_network(request),
             )
         )
-    slot = cache.make_key(f"{counter}:{memo.window_number(window)}")
     stamp_key = memo.stamp_key(names[0]) if names else ""
     script = client.register_script(SCRIPT)  # EVALSHA; the source is sent only once
     hits, stamp, waiting = script(
-        keys=[slot, stamp_key, journal.key()], args=[window, limit, expected, record]
+        keys=[cache.make_key(slot), stamp_key, journal.key()],
+        args=[window, limit, expected, record],
     )
     stamps: memo.Stamps | None = None
     if names:
@@ -90,3 +91,13 @@ def admit(request: HttpRequest, code: str | None, channel: str | None, limit: in
         journal.pushed(int(waiting))
     request.lookup_admission = admission
     return int(hits) <= limit
+
+
+def count_without_redis(slot: str, window: int) -> int:
+    """The hits on ``slot`` so far, this one included, through the cache API."""
+    cache.add(slot, 0, window)
+    try:
+        return cache.incr(slot)
+    except ValueError:  # expired between add and incr
+        cache.set(slot, 1, window)
+        return 1

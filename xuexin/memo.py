@@ -91,39 +91,6 @@ def current(*names: str) -> Stamps | None:
         return None
 
 
-def window_number(window: int) -> int:
-    """Which fixed window of ``window`` seconds this moment falls in."""
-    return int(time.time()) // window
-
-
-def hit_and_current(counter: str, window: int, *names: str) -> tuple[int, Stamps | None]:
-    """Count one hit on ``counter`` (per fixed window) and read stamps, in one round trip.
-
-    Raises when the shared cache is unreachable, so that a throttle built on it fails closed.
-    """
-    slot = f"{counter}:{window_number(window)}"
-    client = redis_client()
-    if client is None:
-        cache.add(slot, 0, window)
-        try:
-            hits = cache.incr(slot)
-        except ValueError:  # expired between add and incr
-            cache.set(slot, 1, window)
-            hits = 1
-        return hits, current(*names)
-    key, keys = cache.make_key(slot), _keys(names)
-    pipe = client.pipeline(transaction=False)
-    pipe.incr(key)
-    pipe.expire(key, window)
-    pipe.mget(keys)
-    hits, _expiry, found = pipe.execute()
-    try:
-        stamps = complete(client, keys, found)
-    except Exception:  # noqa: BLE001
-        stamps = None
-    return int(hits), stamps
-
-
 def renew(*names: str) -> None:
     """Make every copy made under ``names`` stale: now, and again once the transaction commits.
 

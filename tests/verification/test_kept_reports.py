@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from verification import journal, services
+from verification import gate, journal, services
 from verification.models import VerificationEvent, VerificationReport
 from verification.views import parse_rate
 
@@ -70,6 +70,11 @@ def test_rates_are_read_as_django_ratelimit_writes_them(rate, expected):
 def test_a_rate_that_is_not_one_is_refused():
     with pytest.raises(ValueError):
         parse_rate("thirty a minute")
+
+
+def test_hits_count_per_window_without_redis():
+    assert gate.count_without_redis("c", 60) == 1
+    assert gate.count_without_redis("c", 60) == 2
 
 
 def test_the_throttle_counts_every_lookup_of_an_address(client, report, settings):
