@@ -37,13 +37,9 @@ def key() -> str:
     return cache.make_key(NAME)
 
 
-def _redis():  # type: ignore[no-untyped-def]
-    return memo.redis_client()
-
-
 def record(event: VerificationEvent) -> None:
     """Keep one 查验记录: appended to Redis when there is Redis, else written at once."""
-    client = _redis()
+    client = memo.redis_client()
     if client is not None:
         try:
             waiting = client.rpush(key(), encode(event))
@@ -104,9 +100,9 @@ class Mover:
 MOVER = Mover()
 
 
-def flush(client=None) -> int:  # type: ignore[no-untyped-def]
+def flush() -> int:
     """Move every waiting 查验记录 to the database; the number moved. Never raises."""
-    client = client or _redis()
+    client = memo.redis_client()
     if client is None:
         return 0
     moved = 0
@@ -158,5 +154,5 @@ def _write(items: list[bytes]) -> int:
 
 
 def waiting() -> int:
-    client = _redis()
+    client = memo.redis_client()
     return int(client.llen(key())) if client is not None else 0
