@@ -167,11 +167,14 @@ def client_factory():
 def real_redis(settings):
     """The default cache on the local Redis, configured as production configures it.
 
-    Database 12 of the Redis that `.ci/run` starts, emptied before and after the test.
+    Database 12 of the Redis that `.ci/run` starts (or ``XUEXIN_TEST_REDIS_URL``), emptied before
+    and after the test.
     """
+    import os
+
     import redis
 
-    url = "redis://127.0.0.1:6379/12"
+    url = os.environ.get("XUEXIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
     client = redis.Redis.from_url(url)
     client.flushdb()
     settings.CACHES = {
