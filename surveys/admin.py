@@ -373,7 +373,10 @@ class SurveyResponseAdmin(admin.ModelAdmin):
             '<dl class="survey-admin-answers">{}</dl>',
             format_html_join(
                 "", "<dt>{}. {}</dt><dd>{}</dd>",
-                ((item.number, item.text, item.answer) for item in answered_questions(obj)),
+                (
+                    (item.number, item.text, item.answer)
+                    for item in answered_questions(obj, with_unanswered=True)
+                ),
             ),
         )  # fmt: skip
 

@@ -33,12 +33,18 @@ class AnsweredQuestion:
     answer: str
 
 
-def answered_questions(response: SurveyResponse) -> list[AnsweredQuestion]:
-    """Every question of the response's survey with the answer given, or 未作答 / 无需作答."""
-    questions = list(response.survey.questions.all())
+def answered_questions(
+    response: SurveyResponse, *, with_unanswered: bool = False
+) -> list[AnsweredQuestion]:
+    """The questions answered, numbered in order; with every other one as 未作答 if asked."""
     given: dict[int, list[Answer]] = {}
     for answer in response.answers.all():
         given.setdefault(answer.question_id, []).append(answer)
+    shown = [
+        question
+        for question in response.survey.questions.all()
+        if with_unanswered or question.pk in given
+    ]
     return [
         AnsweredQuestion(
             number,
@@ -47,5 +53,5 @@ def answered_questions(response: SurveyResponse) -> list[AnsweredQuestion]:
             if question.pk in given
             else gettext("（未作答）"),
         )
-        for number, question in enumerate(questions, 1)
+        for number, question in enumerate(shown, 1)
     ]

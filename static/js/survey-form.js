@@ -35,8 +35,32 @@
     });
   }
 
-  form.addEventListener("change", update);
+  function renumber() {
+    // Questions are numbered as the student sees them, skipping the ones not asked.
+    var numbers = {};
+    var number = 0;
+    form.querySelectorAll("[data-key]").forEach(function (block) {
+      if (!block.hidden) {
+        number += 1;
+        numbers[block.getAttribute("data-key")] = number;
+        block.querySelector(".survey-number").textContent = number + ".";
+      }
+    });
+    document.querySelectorAll("[data-number-of]").forEach(function (span) {
+      var found = numbers[span.getAttribute("data-number-of")];
+      if (found) {
+        span.textContent = found;
+      }
+    });
+  }
+
+  form.classList.add("js-skip-rules");
+  form.addEventListener("change", function () {
+    update();
+    renumber();
+  });
   update();
+  renumber();
 
   var summary = document.getElementById("survey-errors");
   if (summary) {

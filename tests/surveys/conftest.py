@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import sms
 from surveys.models import Question, QuestionKind, Survey, SurveyStatus
@@ -29,6 +29,13 @@ CHANNELS = [
     {"value": "online", "label": "招聘网站", "label_en": "Online"},
     {"value": "referral", "label": "亲友介绍", "label_en": "Referral"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Code called outside a request speaks Chinese, whatever an earlier request switched to."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture(autouse=True)
