@@ -36,6 +36,7 @@ from .models import (
     SurveyResponse,
     SurveyStatus,
 )
+from .services import answer_rows
 
 SEED = 20210701
 SURVEY_ID = uuid.UUID("5a1f0c2e-2021-4b6a-9c1d-000000002021")
@@ -352,24 +353,9 @@ def _answers(rng: random.Random) -> dict[str, object]:
     return answers
 
 
-def _answer_rows(response: SurveyResponse, questions: dict[str, Question], answers: dict) -> list:  # type: ignore[type-arg]
-    rows = []
-    for key, value in answers.items():
-        question = questions[key]
-        if question.kind == QuestionKind.MULTIPLE:
-            rows += [Answer(response=response, question=question, value=v) for v in value]
-        elif question.kind == QuestionKind.NUMBER:
-            rows.append(Answer(response=response, question=question, number=value))
-        elif question.kind == QuestionKind.TEXT:
-            rows.append(Answer(response=response, question=question, text=value))
-        else:
-            rows.append(Answer(response=response, question=question, value=value))
-    return rows
-
-
 def _respond(survey: Survey, example: Person | None) -> int:
     """Answers from part of the eligible graduates (never the example student); new ones only."""
-    questions = {question.key: question for question in survey.questions.all()}
+    questions = list(survey.questions.all())
     answered = set(survey.responses.values_list("person_id", flat=True))
     enrollments = (
         eligible_enrollments(survey)
@@ -399,7 +385,7 @@ def _respond(survey: Survey, example: Person | None) -> int:
             status=ResponseStatus.SUBMITTED,
             submitted_at=submitted,
         )
-        Answer.objects.bulk_create(_answer_rows(response, questions, answers))
+        Answer.objects.bulk_create(answer_rows(response, questions, answers))
         answered.add(enrollment.person_id)
         made += 1
     return made

@@ -9,13 +9,14 @@ tabs, a double click, two devices at once — find the first one and stop.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from records.models import Enrollment
+from records.models import Enrollment, Person
 from xuexin.logging import log_event
 
 from .forms import Answers
@@ -28,6 +29,9 @@ from .models import (
     SurveyResponse,
     SurveyStatus,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ERR_ALREADY_SUBMITTED = gettext_lazy("您已提交过该调查，答卷不能修改。")
 ERR_NOT_OPEN = gettext_lazy("该调查当前不在填写时间内。")
@@ -84,7 +88,9 @@ def _responder_facts(enrollment_id: int) -> dict[str, object]:
     }
 
 
-def _open_response(*, survey: Survey, person, account, enrollment_id: int) -> SurveyResponse:  # type: ignore[no-untyped-def]
+def _open_response(
+    *, survey: Survey, person: Person, account: User | None, enrollment_id: int
+) -> SurveyResponse:
     """The person's response row, locked; refused when the survey is shut or already answered."""
     locked_survey = lock_survey(survey)
     if not locked_survey.is_open:
@@ -113,10 +119,10 @@ def _draft_value(value: object) -> object:
 def response_save_draft(
     *,
     survey: Survey,
-    person,
-    account,
+    person: Person,
+    account: User | None,
     enrollment_id: int,
-    answers: Answers,  # type: ignore[no-untyped-def]
+    answers: Answers,
 ) -> SurveyResponse:
     response = _open_response(
         survey=survey, person=person, account=account, enrollment_id=enrollment_id
@@ -127,7 +133,10 @@ def response_save_draft(
     return response
 
 
-def _answer_rows(response: SurveyResponse, questions: list[Question], answers: Answers) -> list:
+def answer_rows(
+    response: SurveyResponse, questions: list[Question], answers: Answers
+) -> list[Answer]:
+    """One row per answer given (per option of a multiple choice); unanswered ones get none."""
     rows: list[Answer] = []
     for question in questions:
         value = answers.get(question.key)
@@ -148,17 +157,17 @@ def _answer_rows(response: SurveyResponse, questions: list[Question], answers: A
 def response_submit(
     *,
     survey: Survey,
-    person,
-    account,
+    person: Person,
+    account: User | None,
     enrollment_id: int,
-    answers: Answers,  # type: ignore[no-untyped-def]
+    answers: Answers,
 ) -> SurveyResponse:
     """Store the answers once; a second call for the same person raises AlreadySubmitted."""
     response = _open_response(
         survey=survey, person=person, account=account, enrollment_id=enrollment_id
     )
     questions = list(survey.questions.all())
-    Answer.objects.bulk_create(_answer_rows(response, questions, answers))
+    Answer.objects.bulk_create(answer_rows(response, questions, answers))
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.account = account

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts import sms
 from surveys.models import Question, QuestionKind, Survey, SurveyStatus
+from tests.accounts.conftest import sms_outbox  # noqa: F401 - SMS go to a list, autouse
 
 DESTINATION = [
     {"value": "employed", "label": "就业", "label_en": "Employed"},
@@ -36,15 +36,6 @@ def chinese():
     """Code called outside a request speaks Chinese, whatever an earlier request switched to."""
     with translation.override("zh-hans"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    """SMS go to a list the test can read."""
-    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 def make_survey(**overrides: object) -> Survey:
