@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -29,6 +30,15 @@ CHANNELS = [
     {"value": "online", "label": "招聘网站", "label_en": "Online"},
     {"value": "referral", "label": "亲友介绍", "label_en": "Referral"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counts live in the default cache, per account id: one test's never reach the
+    next one's account with the same id."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

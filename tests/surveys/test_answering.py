@@ -200,3 +200,10 @@ def test_the_form_works_in_english(student_client, survey):
     student_client.cookies["django_language"] = "en"
     html = submit(student_client, survey, {"q_offers": "1"}).content.decode()
     assert "Destination" in html and "Please choose one" in html
+
+
+def test_saving_is_throttled_per_account(student_client, survey):
+    for _ in range(60):
+        submit(student_client, survey, {"q_offers": "1"}, "draft")
+    assert submit(student_client, survey, {"q_offers": "2"}, "draft").status_code == 429
+    assert SurveyResponse.objects.get().draft == {"offers": 1}
