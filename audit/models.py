@@ -19,6 +19,7 @@ class AccessAction(models.TextChoices):
     DOWNLOAD_EVIDENCE = "download_evidence", _("查看证明材料")
     EXPORT = "export", _("导出数据")
     IMPORT = "import", _("导入名册")
+    VIEW_SURVEY_ANSWERS = "view_survey_answers", _("查看调查答卷")
 
 
 class AppendOnly(Exception):

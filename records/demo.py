@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
+from django.dispatch import Signal
 
 from . import synthetic
 from .demo_photos import portrait
@@ -28,6 +29,10 @@ from .models import (
     Qualification,
     School,
 )
+
+# Sent by seed_demo once the records and the demo logins exist, so that other apps add their
+# own demo data without this app importing them. Receivers return the lines to print.
+demo_seeded = Signal()
 
 SEED = 20260901
 PERSON_COUNT = 50

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "helpcenter",
     "audit",
     "verification",
+    "surveys",
 ]
 
 MIDDLEWARE = [

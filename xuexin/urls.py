@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("archive/surveys/", include("surveys.urls")),
     path("archive/", include("records.urls")),
     path("account/", include("accounts.urls")),
     path("captcha/", include("captcha.urls")),

@@ -43,6 +43,9 @@ class Command(BaseCommand):
             f"records created: {report.records_created}; "
             f"people in database: {Person.objects.count()}"
         )
+        for _receiver, lines in demo.demo_seeded.send(sender=self.__class__):
+            for line in lines or []:
+                self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo logins (simulation only):"))
         for login in logins:
             self.stdout.write(
