@@ -272,9 +272,7 @@ class Enrollment(models.Model):
     # 撤销: a record entered by mistake is withdrawn rather than deleted, so its history stays;
     # the student no longer sees it and only a national administrator restores it.
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
-    withdrawn_reason = models.CharField(
-        _("撤销原因"), max_length=300, blank=True, editable=False
-    )
+    withdrawn_reason = models.CharField(_("撤销原因"), max_length=300, blank=True, editable=False)
     withdrawn_by = models.ForeignKey(
         "accounts.User",
         models.SET_NULL,

@@ -68,7 +68,9 @@ def conflict(two_staff, master, first_changes, second_changes):  # type: ignore[
 
 
 def test_the_second_save_after_a_conflict_keeps_the_other_editors_change(two_staff, master):
-    second, response = conflict(two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"})
+    second, response = conflict(
+        two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"}
+    )
     assert second.post(url(master), admin_form_data(response)).status_code == 302
     master.refresh_from_db()
     assert (master.major, master.class_name, master.version) == ("劳动与社会保障", "二班", 3)
@@ -107,7 +109,9 @@ def test_ticking_keep_mine_overwrites_only_the_field_chosen(two_staff, master):
 
 def test_without_a_history_entry_every_difference_is_a_clash(two_staff, master):
     master.history.all().delete()
-    _second, response = conflict(two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"})
+    _second, response = conflict(
+        two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"}
+    )
     form = admin_form_data(response)
     assert form["major"] == "劳动与社会保障"
     assert form["class_name"] == ""  # not re-applied: nothing says who changed what
