@@ -25,6 +25,14 @@ from ..models import (
     School,
 )
 from ..versioning import VersionedModelForm, save_versioned
+from .history import (
+    REASON_ADD,
+    REASON_DELETE,
+    REASON_EDIT,
+    RecordHistoryMixin,
+    StaffNoteFormMixin,
+    staff_reason,
+)
 from .roster import RosterImportExportMixin
 from .scoping import (
     ScopedAdminMixin,
@@ -51,25 +59,42 @@ def enrollment_photo_url(enrollment: Enrollment, kind: str) -> str | None:
     return reverse("records:enrollment-photo", args=[enrollment.public_id, kind])
 
 
-class VersionedSaveMixin:
-    """Saves of existing rows (the page's object and its inline rows) go through versioning."""
+class StaffEditForm(StaffNoteFormMixin, VersionedModelForm):
+    """The change form of a record: versioned, with a note for the history entry."""
 
-    form = VersionedModelForm
+
+def _reason(form, base: str) -> str:  # type: ignore[no-untyped-def]
+    return staff_reason(base, form.cleaned_data.get("change_note", "") if form else "")
+
+
+class VersionedSaveMixin(RecordHistoryMixin):
+    """Saves of existing rows (the page's object and its inline rows) go through versioning,
+    and every history entry of an admin save says 后台编辑 (plus the staff member's note)."""
+
+    form = StaffEditForm
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        obj._change_reason = _reason(form, REASON_EDIT if change else REASON_ADD)
         if change:
             save_versioned(obj, expected_version=obj.version)
         else:
             obj.save()
 
+    def delete_model(self, request: HttpRequest, obj) -> None:  # type: ignore[no-untyped-def]
+        obj._change_reason = REASON_DELETE
+        super().delete_model(request, obj)  # type: ignore[misc]
+
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:  # type: ignore[no-untyped-def]
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
+            obj._change_reason = REASON_DELETE
             obj.delete()
         for obj in instances:
             if obj.pk is not None and hasattr(obj, "version"):
+                obj._change_reason = _reason(form, REASON_EDIT)
                 save_versioned(obj, expected_version=obj.version)
             else:
+                obj._change_reason = _reason(form, REASON_ADD)
                 obj.save()
         formset.save_m2m()
 
@@ -166,7 +191,17 @@ class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
     search_help_text = _("按姓名（包含）、证件号码、学号或证书编号（完全一致）搜索")
     inlines = [EnrollmentInline, QualificationInline, DegreeInline]
-    fields = ["name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "version"]
+    fields = [
+        "name",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "id_type",
+        "id_number",
+        "version",
+        "change_note",
+    ]
+    masked_history_fields = {"id_number": "masked_id"}
     list_per_page = 50
 
     @admin.display(description=_("证件号码"), ordering="id_number")
@@ -249,7 +284,9 @@ class DegreeAwardAdmin(RecordAdmin):
     list_select_related = ["person", "school"]
 
 
-class PersonScopedAdmin(ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin):
+class PersonScopedAdmin(
+    RecordHistoryMixin, ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin
+):
     """Exam registrations and destinations: reached through a person or enrolment in scope."""
 
     def _scope_filter(self, request: HttpRequest) -> Q:

@@ -21,6 +21,7 @@ from .. import corrections, reviews
 from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
 from .decisions import decision_action
+from .history import RecordHistoryMixin
 from .people import enrollment_photo_url, photo_thumbnail
 from .scoping import ScopedObjectsMixin
 
@@ -104,7 +105,7 @@ def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> None:  # type
 
 
 @admin.register(PhotoReview)
-class PhotoReviewAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+class PhotoReviewAdmin(RecordHistoryMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin):
     school_path = "enrollment__school"
     form = PhotoReviewDecisionForm
     list_display = ["updated_at", "student", "school", "kind", "verdict", "comment", "state"]
@@ -214,7 +215,7 @@ def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> None:  # t
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+class CorrectionRequestAdmin(RecordHistoryMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin):
     form = CorrectionDecisionForm
     inlines = [CorrectionEventInline]
     list_display = ["created_at", "person", "school", "field_label", "proposed", "status"]
