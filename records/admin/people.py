@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 
+from .. import identity_changes
 from ..access import is_registrar, persons_visible_to, records_visible_to
 from ..identity import IdType, normalize_id_number
 from ..models import (
@@ -178,8 +179,25 @@ def id_number_matches(term: str) -> Q:
     return matches
 
 
+class PersonForm(StaffEditForm):
+    """A person's page: a new ID must belong neither to another person nor to another account."""
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        id_type, id_number = data.get("id_type"), data.get("id_number")
+        if self.instance.pk is not None and id_type and id_number:
+            try:
+                identity_changes.check_new_document(
+                    self.instance, str(id_type), normalize_id_number(str(id_type), str(id_number))
+                )
+            except identity_changes.IdentityChangeRefused as refused:
+                self.add_error("id_number", str(refused.message))
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = PersonForm
     list_display = ["name", "gender", "birth_date", "id_type", "masked_id", "updated_at"]
     list_filter = [
         "enrollments__school",
@@ -222,6 +240,58 @@ class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         )
         matches = Q(name__icontains=term) | id_number_matches(term) | by_number
         return queryset.filter(matches), False
+
+    # --- identity fields of shared people (records.identity_changes) ---------------------------
+
+    def _identity_locked(self, request: HttpRequest, obj: Person | None) -> bool:
+        if obj is None or obj.pk is None or self._past_version(request):
+            return False
+        cache = request.__dict__.setdefault("_identity_locked", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = not identity_changes.may_change_identity(request.user, obj)
+        return cache[obj.pk]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._identity_locked(request, obj):
+            readonly += [name for name in identity_changes.IDENTITY_FIELDS if name not in readonly]
+        return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self._past_version(request):
+            return fieldsets
+        if self._identity_locked(request, obj):
+            request_url = reverse("admin:records_identitychange_add") + f"?person={obj.pk}"
+            description = format_html(
+                '<p class="staff-identity-locked">{}</p><p><a class="button" href="{}">{}</a></p>',
+                identity_changes.locked_explanation(obj),
+                request_url,
+                _("提交身份信息变更申请"),
+            )
+        elif identity_changes.lock_reasons(obj):
+            description = format_html(
+                '<p class="staff-identity-shared">{}</p>',
+                _("修改姓名、证件号码等身份信息会同步到学生绑定的学信档案账号，并通知学生。"),
+            )
+        else:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": description}), *rest]
+
+    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        changed = [name for name in identity_changes.IDENTITY_FIELDS if name in form.changed_data]
+        if not change or not changed:
+            super().save_model(request, obj, form, change)
+            return
+        # The identity, and the accounts bound to it, change together (and the student is told).
+        identity_changes.person_identity_update(
+            person=obj,
+            values={name: getattr(obj, name) for name in changed},
+            actor=request.user,
+            reason=_reason(form, REASON_EDIT),
+            expected_version=obj.version,
+        )
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None

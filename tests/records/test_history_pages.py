@@ -43,9 +43,7 @@ def test_the_history_list_masks_old_and_new_id_numbers(registrar_b_client, li_re
     assert f"{mask_id_number(old)}&nbsp;&rarr;&nbsp;{mask_id_number(NEW_ID)}" in html
 
 
-def test_a_past_version_shows_the_id_number_masked_and_read_only(
-    registrar_b_client, li_renumbered
-):
+def test_a_past_version_shows_the_id_number_masked_and_read_only(registrar_b_client, li_renumbered):
     li, old = li_renumbered
     first = li.history.earliest()
     url = reverse("admin:records_person_simple_history", args=[li.pk, first.history_id])
