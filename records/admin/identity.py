@@ -75,6 +75,10 @@ class IdentityChangeAdmin(
     search_fields = ["person__name"]
     autocomplete_fields = ["person"]
     masked_history_fields = {"id_number": "masked_id"}
+
+    class Media:
+        css = {"all": ["css/staff-admin.css"]}
+
     decided_readonly = [
         "person_link",
         "school",

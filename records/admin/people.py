@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import FileField, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,7 +15,7 @@ from audit.models import AccessAction
 from audit.services import access_record
 
 from .. import identity_changes
-from ..access import is_registrar, persons_visible_to, records_visible_to
+from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
 from ..identity import IdType, normalize_id_number
 from ..models import (
     DegreeAward,
@@ -26,6 +27,7 @@ from ..models import (
     School,
 )
 from ..versioning import VersionedModelForm, save_versioned
+from .cohort import EntryYearFilter, RegistrarToolsMixin, WithdrawnFilter
 from .history import (
     REASON_ADD,
     REASON_DELETE,
@@ -73,6 +75,9 @@ class VersionedSaveMixin(RecordHistoryMixin):
     and every history entry of an admin save says 后台编辑 (plus the staff member's note)."""
 
     form = StaffEditForm
+
+    class Media:
+        css = {"all": ["css/staff-admin.css"]}
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         obj._change_reason = _reason(form, REASON_EDIT if change else REASON_ADD)
@@ -124,6 +129,11 @@ class VersionedInline(ScopedInlineMixin, admin.StackedInline):
 
 class EnrollmentInline(VersionedInline):
     model = Enrollment
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # A withdrawn 学籍 is edited (or restored) only from the 学籍 list.
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
+
     autocomplete_fields = ["school"]
     readonly_fields = ["admission_photo_preview", "diploma_photo_preview"]
     fields = [
@@ -307,26 +317,92 @@ class RecordAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "school"]
     list_per_page = 50
 
+    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        fields = super().get_fields(request, obj)
+        if obj is None or self._past_version(request) or self.has_change_permission(request, obj):
+            return fields
+        # Read-only, a private photo field would ask its storage for a URL (there is none);
+        # the thumbnails show the photos instead.
+        photo_fields = {f.name for f in self.model._meta.fields if isinstance(f, FileField)}
+        return [name for name in fields if name not in photo_fields]
+
     @admin.display(description=_("学生"), ordering="person__name")
     def person_label(self, obj) -> str:  # type: ignore[no-untyped-def]
         return str(obj.person)
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RosterImportExportMixin, RecordAdmin):
+class EnrollmentAdmin(RegistrarToolsMixin, RosterImportExportMixin, RecordAdmin):
     list_display = [
         "person_label",
         "school",
         "student_number",
         "level",
         "major",
+        "class_name",
         "status",
+        "withdrawn_label",
         "admission_thumb",
     ]
-    list_filter = ["school", "level", "status", "category", "study_mode"]
+    list_filter = [
+        EntryYearFilter,
+        ("major", admin.AllValuesFieldListFilter),
+        ("class_name", admin.AllValuesFieldListFilter),
+        "level",
+        "status",
+        "category",
+        "study_mode",
+        WithdrawnFilter,
+        ("school", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["=student_number", "person__name"]
+    search_help_text = _("按学号或证件号码（完全一致）、姓名（包含）搜索")
     list_select_related = ["person", "school"]
-    readonly_fields = ["admission_thumb", "diploma_thumb"]
+    readonly_fields = ["withdrawal", "admission_thumb", "diploma_thumb"]
+
+    def get_list_filter(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        filters = list(super().get_list_filter(request))
+        if is_registrar(request.user):  # one school: nothing to choose
+            filters = [f for f in filters if f != ("school", admin.RelatedOnlyFieldListFilter)]
+        return filters
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """学号 and 证件号码 match exactly (indexed), names by substring."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        people = Person.objects.filter(id_number_matches(term)).values("pk")
+        matches = Q(student_number=term) | Q(person__in=people) | Q(person__name__icontains=term)
+        return queryset.filter(matches), False
+
+    @admin.display(description=_("撤销"), boolean=False)
+    def withdrawn_label(self, obj: Enrollment) -> str:
+        return _("已撤销") if obj.is_withdrawn else ""
+
+    @admin.display(description=_("撤销情况"))
+    def withdrawal(self, obj: Enrollment) -> str:
+        if not obj.is_withdrawn:
+            return _("未撤销")
+        return format_html(
+            '<strong class="staff-withdrawn">{}</strong>',
+            _(
+                "已于 %(when)s 撤销（%(who)s）：%(reason)s。"
+                "学生看不到该学籍；只有国家管理员可以恢复。"
+            )
+            % {
+                "when": f"{timezone.localtime(obj.withdrawn_at):%Y-%m-%d %H:%M}",
+                "who": obj.withdrawn_by or _("其他工作人员"),
+                "reason": obj.withdrawn_reason,
+            },
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # A withdrawn record is read-only for registrars; restoring it is a national decision.
+        if obj is not None and obj.is_withdrawn and not staff_sees_everyone(request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("录取照片"))
     def admission_thumb(self, obj: Enrollment) -> str:
