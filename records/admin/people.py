@@ -36,6 +36,7 @@ from .history import (
     StaffNoteFormMixin,
     staff_reason,
 )
+from .photo_batch import PhotoBatchMixin
 from .roster import RosterImportExportMixin
 from .scoping import (
     ScopedAdminMixin,
@@ -332,7 +333,8 @@ class RecordAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RegistrarToolsMixin, RosterImportExportMixin, RecordAdmin):
+class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMixin, RecordAdmin):
+    import_export_change_list_template = "admin/records/enrollment/change_list.html"
     list_display = [
         "person_label",
         "school",
