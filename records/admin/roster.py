@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 
 from audit.models import AccessAction
 from audit.services import access_record
@@ -27,6 +29,19 @@ from ..rosterfile import (
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class RosterExportForm(SelectableFieldsExportForm):
+    """The export page in the roster's own words: each column by its Chinese header."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].label = gettext_lazy("名册")
+        self.fields["format"].label = gettext_lazy("格式")
+
+    def _get_field_label(self, resource, field_name: str) -> str:  # type: ignore[no-untyped-def]
+        field = resource.fields.get(field_name)
+        return field.column_name if field is not None else field_name
+
+
 def may_export_full_ids(request: HttpRequest) -> bool:
     """Full ID numbers go to staff who see them on a person's page anyway."""
     return request.user.has_perm("records.change_person")
@@ -35,6 +50,7 @@ def may_export_full_ids(request: HttpRequest) -> bool:
 class RosterImportExportMixin(ImportExportMixin):
     resource_classes = [EnrollmentRosterResource]
     formats = [RosterCSV, RosterXLSX]
+    export_form_class = RosterExportForm
     import_template_name = "admin/records/enrollment/roster_import.html"
     # django-import-export's own "imported through import_export" entries would duplicate the
     # history records every change already gets.

@@ -22,7 +22,7 @@
         if (!e.lengthComputable) { return; }
         var percent = Math.round((e.loaded / e.total) * 100);
         bar.value = percent;
-        status.textContent = status.getAttribute("data-uploading").replace("%(percent)s", percent);
+        status.textContent = status.getAttribute("data-uploading") + percent + "%";
       });
       request.upload.addEventListener("load", function () {
         bar.removeAttribute("value");  // indeterminate while the server checks each photo

@@ -130,3 +130,14 @@ def test_history_times_are_in_the_site_time_zone(registrar_b_client, people):
     assert f"{local:%Y-%m-%d %H:%M:%S}" in html
     utc = latest.history_date.astimezone(datetime.UTC)
     assert f"{utc:%Y-%m-%d %H:%M:%S}" not in html
+
+
+def test_history_and_the_staff_pages_speak_english_when_asked(registrar_b_client, people):
+    registrar_b_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    master = Enrollment.objects.get(student_number="2020558000051")
+    html = registrar_b_client.get(history_url("enrollment", master.pk)).content.decode()
+    assert "Changes" in html and "Changed by" in html and "修改内容" not in html
+    importing = registrar_b_client.get(reverse("admin:records_enrollment_import")).content.decode()
+    assert "XLSX (Excel workbook) is recommended" in importing
+    batch = registrar_b_client.get(reverse("admin:records_enrollment_photo_batch")).content.decode()
+    assert "Upload diploma photos" in batch and "批量上传学历照片" not in batch

@@ -222,3 +222,9 @@ def test_staff_who_cannot_see_full_ids_are_not_offered_them(client_factory, peop
     response = export(client, resource="1", file_format=XLSX_FORMAT)
     assert response.status_code == 200 and "form" in response.context  # refused: the form again
     assert not AccessLog.objects.exists()
+
+
+def test_the_export_page_names_columns_in_chinese(registrar_b_client, people):
+    html = registrar_b_client.get(EXPORT).content.decode()
+    assert "出生日期" in html and "全选" in html
+    assert "Birth Date" not in html and "Select all" not in html
