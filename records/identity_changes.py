@@ -58,6 +58,7 @@ ERR_NOTHING_CHANGES = gettext_lazy("申请的信息与当前信息相同")
 ERR_PENDING_EXISTS = gettext_lazy("该学生已有待审核的身份信息变更，请等待国家管理员处理")
 ERR_ALREADY_DECIDED = gettext_lazy("该申请已经审核过，本次操作未生效")
 ERR_REJECT_NEEDS_NOTE = gettext_lazy("驳回时请填写原因")
+REASONS_SEPARATOR = gettext_lazy("；")
 
 
 class IdentityChangeRefused(Exception):
@@ -88,12 +89,20 @@ def lock_reasons(person: Person) -> list[str]:
     return reasons
 
 
+def reasons_text(person: Person) -> str:
+    return str(REASONS_SEPARATOR).join(lock_reasons(person))
+
+
+def _national_only(person: Person) -> IdentityChangeRefused:
+    return IdentityChangeRefused(ERR_NATIONAL_ADMIN_ONLY % {"reasons": reasons_text(person)})
+
+
 def may_change_identity(user, person: Person) -> bool:  # type: ignore[no-untyped-def]
     return staff_sees_everyone(user) or (is_registrar(user) and not lock_reasons(person))
 
 
 def locked_explanation(person: Person) -> str:
-    return str(LOCKED_EXPLAINED % {"reasons": "；".join(lock_reasons(person))})
+    return str(LOCKED_EXPLAINED % {"reasons": reasons_text(person)})
 
 
 def _values_of(person: Person) -> dict[str, object]:
@@ -154,9 +163,7 @@ def person_identity_update(
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion
     if not may_change_identity(actor, locked):
-        raise IdentityChangeRefused(
-            ERR_NATIONAL_ADMIN_ONLY % {"reasons": "；".join(lock_reasons(locked))}
-        )
+        raise _national_only(locked)
     trial = _trial(locked, values)
     changed = [name for name in IDENTITY_FIELDS if getattr(trial, name) != getattr(locked, name)]
     if not changed:
@@ -254,9 +261,7 @@ def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "")
 
     locked = _lock_pending(change)
     if not staff_sees_everyone(reviewer):
-        raise IdentityChangeRefused(
-            ERR_NATIONAL_ADMIN_ONLY % {"reasons": "；".join(lock_reasons(locked.person))}
-        )
+        raise _national_only(locked.person)
     try:
         changed = person_identity_update(
             person=locked.person,
@@ -284,9 +289,7 @@ def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> No
         raise IdentityChangeRefused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_pending(change)
     if not staff_sees_everyone(reviewer):
-        raise IdentityChangeRefused(
-            ERR_NATIONAL_ADMIN_ONLY % {"reasons": "；".join(lock_reasons(locked.person))}
-        )
+        raise _national_only(locked.person)
     _decide(locked, IdentityChangeStatus.REJECTED, reviewer, note)
     if locked.correction_id:
         corrections.correction_close_after_identity_change(

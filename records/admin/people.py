@@ -342,8 +342,7 @@ class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMi
         "level",
         "major",
         "class_name",
-        "status",
-        "withdrawn_label",
+        "status_label",
         "admission_thumb",
     ]
     list_filter = [
@@ -379,9 +378,15 @@ class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMi
         matches = Q(student_number=term) | Q(person__in=people) | Q(person__name__icontains=term)
         return queryset.filter(matches), False
 
-    @admin.display(description=_("撤销"), boolean=False)
-    def withdrawn_label(self, obj: Enrollment) -> str:
-        return _("已撤销") if obj.is_withdrawn else ""
+    @admin.display(description=_("学籍状态"), ordering="status")
+    def status_label(self, obj: Enrollment) -> str:
+        if obj.is_withdrawn:
+            return format_html(
+                '{} <strong class="staff-withdrawn">{}</strong>',
+                obj.get_status_display(),
+                _("（已撤销）"),
+            )
+        return obj.get_status_display()
 
     @admin.display(description=_("撤销情况"))
     def withdrawal(self, obj: Enrollment) -> str:
