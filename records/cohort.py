@@ -80,6 +80,19 @@ def enrollments_change_status(
     return changed, unchanged
 
 
+def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str) -> None:  # type: ignore[no-untyped-def]
+    enrollment.withdrawn_at = at
+    enrollment.withdrawn_reason = reason
+    enrollment.withdrawn_by = actor if at is not None else None
+    enrollment._change_reason = why[:100]  # type: ignore[attr-defined]
+    enrollment._history_user = actor  # type: ignore[attr-defined]
+    save_versioned(
+        enrollment,
+        expected_version=enrollment.version,
+        update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by", "updated_at"],
+    )
+
+
 @transaction.atomic
 def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # type: ignore[no-untyped-def]
     """撤销 every row not yet withdrawn; return how many were withdrawn now."""
@@ -90,15 +103,8 @@ def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # t
     for enrollment in _locked(ids):
         if enrollment.withdrawn_at is not None:
             continue
-        enrollment.withdrawn_at = timezone.now()
-        enrollment.withdrawn_reason = reason
-        enrollment.withdrawn_by = actor
-        enrollment._change_reason = f"撤销：{reason}"[:100]  # type: ignore[attr-defined]
-        enrollment._history_user = actor  # type: ignore[attr-defined]
-        save_versioned(
-            enrollment,
-            expected_version=enrollment.version,
-            update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by", "updated_at"],
+        _set_withdrawal(
+            enrollment, at=timezone.now(), reason=reason, actor=actor, why=f"撤销：{reason}"
         )
         for report in VerificationReport.objects.live().filter(enrollment=enrollment):
             report_close(report=report, reason=REPORT_CLOSED_REASON)
@@ -115,15 +121,8 @@ def enrollments_restore(*, ids: Iterable[int], note: str, actor) -> int:  # type
     for enrollment in _locked(ids):
         if enrollment.withdrawn_at is None:
             continue
-        enrollment.withdrawn_at = None
-        enrollment.withdrawn_reason = ""
-        enrollment.withdrawn_by = None
-        enrollment._change_reason = f"恢复已撤销的学籍：{note}"[:100]  # type: ignore[attr-defined]
-        enrollment._history_user = actor  # type: ignore[attr-defined]
-        save_versioned(
-            enrollment,
-            expected_version=enrollment.version,
-            update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by", "updated_at"],
+        _set_withdrawal(
+            enrollment, at=None, reason="", actor=actor, why=f"恢复已撤销的学籍：{note}"
         )
         restored += 1
     return restored
