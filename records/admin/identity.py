@@ -31,6 +31,11 @@ from .history import RecordHistoryMixin
 from .queues import DecisionForm
 from .scoping import ScopedForeignKeysMixin, scoped_queryset
 
+REQUEST_EXPLAINED = _(
+    "表单已按该学生的当前信息填好：只改需要变更的项目，并写明理由。国家管理员审核通过后，"
+    "学生信息和学生绑定的学信档案账号同时更新，并通知学生；驳回时会写明原因。"
+)
+
 
 class IdentityChangeRequestForm(forms.ModelForm):
     """A registrar's request: the new values (starting from the current ones) and why."""
@@ -136,6 +141,13 @@ class IdentityChangeAdmin(
         if self.has_change_permission(request, obj):
             return [*self.decided_readonly, "decision", "note"]
         return self.decided_readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None or self._past_version(request):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": REQUEST_EXPLAINED}), *rest]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
         if self._past_version(request):
