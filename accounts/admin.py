@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -117,8 +118,9 @@ def _account_summary(user: User | None) -> str:
         "<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr></table>",
         _("姓名"), user.real_name,
         _("手机号"), user.masked_phone,
-        _("注册时间"), f"{user.date_joined:%Y-%m-%d %H:%M}",
-        _("最近登录"), f"{user.last_login:%Y-%m-%d %H:%M}" if user.last_login else "—",
+        _("注册时间"), f"{timezone.localtime(user.date_joined):%Y-%m-%d %H:%M}",
+        _("最近登录"),
+        f"{timezone.localtime(user.last_login):%Y-%m-%d %H:%M}" if user.last_login else "—",
         _("绑定学籍"), str(user.person) if user.person_id else "—",
         _("账号状态"), _("有效") if user.is_active else _("已停用"),
     )  # fmt: skip

@@ -182,7 +182,7 @@ class OneTimeCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_purpose_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class OutboxMessage(models.Model):
@@ -204,7 +204,7 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_channel_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class IdentityClaim(models.Model):
@@ -294,7 +294,8 @@ class IdentityCheckAttempt(models.Model):
         indexes = [models.Index(fields=["user", "created_at"], name="identity_attempt_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {'✓' if self.succeeded else '✗'}"
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M} {'✓' if self.succeeded else '✗'}"
 
 
 class LoginEvent(models.Model):
@@ -310,4 +311,4 @@ class LoginEvent(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"], name="login_event_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip_prefix}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.ip_prefix}"

@@ -18,12 +18,31 @@ class AccessAction(models.TextChoices):
     DOWNLOAD_PHOTO = "download_photo", _("查看照片")
     DOWNLOAD_EVIDENCE = "download_evidence", _("查看证明材料")
     EXPORT = "export", _("导出数据")
+    EXPORT_FULL_ID = "export_full_id", _("导出数据（含完整证件号码）")
     IMPORT = "import", _("导入名册")
     VIEW_SURVEY_ANSWERS = "view_survey_answers", _("查看调查答卷")
+    VIEW_HISTORY = "view_history", _("查看修改历史")
 
 
 class AppendOnly(Exception):
     """An access log row was about to be changed or deleted."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Bulk writes would bypass ``save()``/``delete()``; they are refused the same way.
+
+    On PostgreSQL a trigger (migration 0002) refuses them in the database as well, whatever
+    the client.
+    """
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnly("access log rows are never changed")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise AppendOnly("access log rows are never deleted")
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class AccessLog(models.Model):
@@ -42,6 +61,8 @@ class AccessLog(models.Model):
     path = models.CharField(_("地址"), max_length=300)
     ip_prefix = models.CharField(_("来源IP（部分）"), max_length=45, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("访问日志")
         verbose_name_plural = _("访问日志")
@@ -49,7 +70,9 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["actor", "-created_at"], name="accesslog_actor_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+        # The site's time zone, as the list shows it (stored times are UTC).
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

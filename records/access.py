@@ -51,7 +51,9 @@ def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:  # t
     if is_registrar(user):
         return model.objects.filter(school_id=user.school_id)
     if not user.is_staff and user.person_id and user.identity_verified_at:
-        return model.objects.filter(person_id=user.person_id)
+        own = model.objects.filter(person_id=user.person_id)
+        # A withdrawn (撤销) 学籍 was entered by mistake: its student no longer sees it.
+        return own.filter(withdrawn_at__isnull=True) if model is Enrollment else own
     return model.objects.none()
 
 

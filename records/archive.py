@@ -176,7 +176,11 @@ def kaoyan(request: HttpRequest) -> HttpResponse:
 def quxiang(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     destinations = (
-        list(GraduateDestination.objects.filter(person=person).select_related("enrollment__school"))
+        list(
+            GraduateDestination.objects.filter(
+                person=person, enrollment__withdrawn_at__isnull=True
+            ).select_related("enrollment__school")
+        )
         if person
         else []
     )
@@ -200,7 +204,8 @@ def bind(request: HttpRequest) -> HttpResponse:
         user = request.user
         data = form.cleaned_data
         match = (
-            Enrollment.objects.filter(
+            Enrollment.objects.current()
+            .filter(
                 school=data["school"],
                 student_number=data["student_number"],
                 entry_date__year=data["entry_year"],
@@ -266,7 +271,8 @@ def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-unt
     if person is None or model is None:
         raise Http404
     found = (
-        model.objects.filter(public_id=parse_public_id(raw_id), person=person)
+        model.objects.for_person(person)
+        .filter(public_id=parse_public_id(raw_id))
         .select_related("school", "person")
         .first()
     )

@@ -234,6 +234,16 @@ class CorrectionAlreadyDecided(Exception):
     pass
 
 
+class CorrectionEscalated(Exception):
+    """The school confirmed it; a national administrator decides (the identity is shared)."""
+
+
+APPLIED = "applied"
+ESCALATED = "escalated"
+ERR_ESCALATED = _("该申请涉及学生的身份信息，已提交国家管理员审核，学校无需再处理")
+NOTE_ESCALATED = "学校已核实，已提交国家管理员审核"
+
+
 def _lock_open(correction: CorrectionRequest) -> CorrectionRequest:
     locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
     if locked.status not in OPEN_CORRECTION_STATUSES:
@@ -241,9 +251,26 @@ def _lock_open(correction: CorrectionRequest) -> CorrectionRequest:
     return locked
 
 
+def _pending_identity_change(correction: CorrectionRequest):  # type: ignore[no-untyped-def]
+    from .models import IdentityChange, IdentityChangeStatus
+
+    return IdentityChange.objects.filter(
+        correction=correction, status=IdentityChangeStatus.PENDING
+    ).first()
+
+
+def _refuse_if_escalated(correction: CorrectionRequest, reviewer) -> None:  # type: ignore[no-untyped-def]
+    """Once sent to a national administrator, the school no longer decides the request."""
+    from .access import staff_sees_everyone
+
+    if not staff_sees_everyone(reviewer) and _pending_identity_change(correction) is not None:
+        raise CorrectionEscalated
+
+
 @transaction.atomic
 def correction_start_review(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:  # type: ignore[no-untyped-def]
     locked = _lock_open(correction)
+    _refuse_if_escalated(locked, reviewer)
     if locked.status == CorrectionStatus.REVIEWING:
         return
     locked.status = CorrectionStatus.REVIEWING
@@ -254,14 +281,21 @@ def correction_start_review(*, correction: CorrectionRequest, reviewer, note: st
 
 
 @transaction.atomic
-def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:  # type: ignore[no-untyped-def]
-    """Apply the change once, with history saying who, when and why."""
+def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> str:  # type: ignore[no-untyped-def]
+    """Apply the change once, with history saying who, when and why.
+
+    A field of a person's identity goes through ``records.identity_changes``: applied at once
+    (and carried to the student's account) when the reviewer may change that identity;
+    otherwise the school's approval becomes a request to a national administrator
+    (``ESCALATED``) and the correction stays 学校审核中 until that decision.
+    """
     locked = _lock_open(correction)
+    _refuse_if_escalated(locked, reviewer)
+    if locked.field.startswith("person."):
+        return _approve_identity_field(locked, reviewer, note)
     kind = record_kind(locked.record)
     model = RECORD_MODELS[kind]
     record = model.objects.select_for_update().get(pk=getattr(locked, f"{kind}_id"))
-    if locked.field.startswith("person."):
-        record.person = Person.objects.select_for_update().get(pk=record.person_id)
     value = parse_value(record, locked.field, locked.proposed_value)
     target = _apply(record, locked.field, value)
     target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]
@@ -269,13 +303,60 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     # The row is locked, so its version is current; bumping it makes any admin form left open
     # on this record stale instead of silently undoing the correction.
     save_versioned(target, expected_version=target.version)
-    log_event("correction.approved", correction=locked.pk, reviewer=reviewer.pk)
-    locked.status = CorrectionStatus.CORRECTED
+    _close(locked, CorrectionStatus.CORRECTED, reviewer, note)
+    return APPLIED
+
+
+def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+    from . import identity_changes
+
+    person = Person.objects.get(pk=locked.person_id)
+    name = locked.field.removeprefix("person.")
+    value = parse_value(locked.record, locked.field, locked.proposed_value)
+    change = _pending_identity_change(locked)
+    if identity_changes.may_change_identity(reviewer, person):
+        if change is not None:  # a national administrator decides the school's request
+            identity_changes.identity_change_approve(change=change, reviewer=reviewer, note=note)
+            return APPLIED
+        try:
+            identity_changes.person_identity_update(
+                person=person,
+                values={name: value},
+                actor=reviewer,
+                reason=f"更正申请 {locked.public_id}：{locked.reason}",
+                tell_student=False,  # the correction's answer tells them
+            )
+        except identity_changes.IdentityChangeRefused as refused:
+            raise ValidationError(str(refused.message)) from None
+        _close(locked, CorrectionStatus.CORRECTED, reviewer, note)
+        return APPLIED
+    try:
+        identity_changes.identity_change_submit(
+            person=person,
+            values={name: value},
+            reason=f"学生更正申请：{locked.reason}",
+            requested_by=reviewer,
+            correction=locked,
+        )
+    except identity_changes.IdentityChangeRefused as refused:
+        raise ValidationError(str(refused.message)) from None
+    locked.status = CorrectionStatus.REVIEWING
     locked.save(update_fields=["status", "updated_at"])
+    event_note = f"{NOTE_ESCALATED}：{note}" if note else NOTE_ESCALATED
     CorrectionEvent.objects.create(
-        correction=locked, status=CorrectionStatus.CORRECTED, note=note, actor=reviewer
+        correction=locked, status=CorrectionStatus.REVIEWING, note=event_note[:300], actor=reviewer
     )
-    _tell_student(locked, str(CorrectionStatus.CORRECTED.label), note)
+    log_event("correction.escalated", correction=locked.pk, reviewer=reviewer.pk)
+    return ESCALATED
+
+
+def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+    event = "correction.approved" if status == CorrectionStatus.CORRECTED else "correction.rejected"
+    log_event(event, correction=locked.pk, reviewer=reviewer.pk)
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    CorrectionEvent.objects.create(correction=locked, status=status, note=note, actor=reviewer)
+    _tell_student(locked, str(CorrectionStatus(status).label), note)
 
 
 @transaction.atomic
@@ -283,13 +364,30 @@ def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> 
     if not note.strip():
         raise CorrectionRefused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_open(correction)
-    log_event("correction.rejected", correction=locked.pk, reviewer=reviewer.pk)
-    locked.status = CorrectionStatus.REJECTED
-    locked.save(update_fields=["status", "updated_at"])
-    CorrectionEvent.objects.create(
-        correction=locked, status=CorrectionStatus.REJECTED, note=note, actor=reviewer
-    )
-    _tell_student(locked, str(CorrectionStatus.REJECTED.label), note)
+    _refuse_if_escalated(locked, reviewer)
+    change = _pending_identity_change(locked)
+    if change is not None:
+        from . import identity_changes
+
+        identity_changes.identity_change_reject(change=change, reviewer=reviewer, note=note)
+        return
+    _close(locked, CorrectionStatus.REJECTED, reviewer, note)
+
+
+@transaction.atomic
+def correction_close_after_identity_change(
+    *,
+    correction: CorrectionRequest,
+    reviewer,  # type: ignore[no-untyped-def]
+    note: str,
+    approved: bool,
+) -> None:
+    """The national administrator's decision on the identity change answers the correction."""
+    locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+    if locked.status not in OPEN_CORRECTION_STATUSES:
+        return
+    status = CorrectionStatus.CORRECTED if approved else CorrectionStatus.REJECTED
+    _close(locked, status, reviewer, note)
 
 
 def _tell_student(correction: CorrectionRequest, outcome: str, note: str) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -98,7 +99,10 @@ class PersonQuerySet(models.QuerySet):
         """Numbers of 学籍, 学历 and 学位 of one person, in one query."""
 
         def count_of(model: type[models.Model]) -> Subquery:
-            rows = model.objects.filter(person=OuterRef("pk")).values("person")
+            rows = model.objects.filter(person=OuterRef("pk"))
+            if model is Enrollment:
+                rows = rows.filter(withdrawn_at__isnull=True)
+            rows = rows.values("person")
             return Subquery(rows.annotate(n=Count("*")).values("n")[:1])
 
         row = (
@@ -226,6 +230,16 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(school=school)
 
 
+class EnrollmentQuerySet(RecordQuerySet):
+    def current(self) -> EnrollmentQuerySet:
+        """Not withdrawn: a withdrawn 学籍 was a mistake and exists only for staff."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def for_person(self, person: Person | None) -> EnrollmentQuerySet:
+        """What the person's own pages show: their enrolments that were not withdrawn."""
+        return super().for_person(person).current()
+
+
 class Enrollment(models.Model):
     """学籍: one registration of a person at a school."""
 
@@ -256,15 +270,32 @@ class Enrollment(models.Model):
     updated_at = models.DateTimeField(_("更新日期"), auto_now=True)
     # Optimistic locking (records/versioning.py): every staff write moves it on by one.
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # 撤销: a record entered by mistake is withdrawn rather than deleted, so its history stays;
+    # the student no longer sees it and only a national administrator restores it.
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.CharField(_("撤销原因"), max_length=300, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = RecordQuerySet.as_manager()
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("学籍")
         verbose_name_plural = _("学籍")
         ordering = ["entry_date", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="enrollment_withdrawal_has_reason",
+            ),
             models.UniqueConstraint(
                 fields=["school", "student_number"],
                 name="enrollment_unique_student_number",
@@ -306,6 +337,10 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.name} {self.level} {self.student_number}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
@@ -790,7 +825,21 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} {self.field}"
+        return f"{self.field_label}更正申请（{self.get_status_display()}）"
+
+    @property
+    def field_label(self) -> str:
+        """The field's name as the cards show it (专业, 姓名…), never its key."""
+        if self.field.startswith("person."):
+            model, name = Person, self.field.removeprefix("person.")
+        else:
+            model = Enrollment if self.enrollment_id else Qualification
+            model = DegreeAward if self.degree_id else model
+            name = self.field
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
 
     @property
     def record(self) -> Enrollment | Qualification | DegreeAward:
@@ -820,4 +869,102 @@ class CorrectionEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class IdentityChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待国家管理员审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("已驳回")
+
+
+class IdentityChange(models.Model):
+    """身份信息变更: new identity facts for a person, decided by a national administrator.
+
+    The identity of a person with records at several schools, or bound to an account, belongs
+    to more than one school: a registrar asks, a national administrator decides. Approval
+    updates the person and every account bound to it in one transaction and tells the student
+    (``records.identity_changes``). A student's correction of one of these fields that the
+    school confirms becomes such a request (``correction``).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="identity_changes", verbose_name=_("学生")
+    )
+    school = models.ForeignKey(
+        School,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identity_changes",
+        verbose_name=_("申请学校"),
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    correction = models.OneToOneField(
+        CorrectionRequest,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="identity_change",
+        verbose_name=_("对应的更正申请"),
+    )
+    # The facts as they were when the request was filed, and as the school proposes them.
+    previous = models.JSONField(_("原信息"), default=dict, editable=False)
+    name = models.CharField(_("姓名"), max_length=50, validators=[validate_person_name])
+    gender = models.CharField(_("性别"), max_length=1, choices=codes.GENDERS)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=codes.ETHNIC_GROUPS)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices)
+    id_number = models.CharField(_("证件号码"), max_length=20)
+    reason = models.TextField(_("变更理由"), max_length=1000)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=IdentityChangeStatus.choices,
+        default=IdentityChangeStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    reviewer = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("身份信息变更")
+        verbose_name_plural = _("身份信息变更")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="identity_change_one_pending_per_person",
+                violation_error_message=_("该学生已有待审核的身份信息变更"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]),
+                name="identity_change_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.person}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)

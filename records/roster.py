@@ -5,14 +5,22 @@ One row is one 学籍 with its person's columns. Importing:
 - the school is the registrar's own; a row with another 院校代码 is an error for that row, and a
   national administrator's rows must name a known school;
 - an enrolment is found by (school, 学号) and updated, or created; a person is found by
-  (证件类型, 证件号码) and updated, or created. A person the importer cannot see (only at other
-  schools) is attached as is, and only if the row agrees with the stored facts;
+  (证件类型, 证件号码), or created when the number is new;
+- an import never re-binds or merges people and never changes one: a row whose 学号 belongs to
+  another person, or whose ID number is registered with other facts (name, birth date, …), is an
+  error. About a person the importer cannot see (known only at other schools) the error says
+  only that the row does not match and whom to contact — never which facts differ;
+- a withdrawn (撤销) enrolment is not changed by an import;
 - every value passes the models' own ``full_clean`` rules; choices are given by their labels;
 - the dry run reports every row with its line number and exact problem; confirming imports the
   whole file in one transaction or nothing; an unchanged row is skipped, so importing the same
   file twice changes nothing; every change is saved with history ("名册导入").
 
-Exporting masks ID numbers and neutralises spreadsheet formulas.
+Exporting masks ID numbers and neutralises spreadsheet formulas (a cell starting with ``=``
+gets a leading ``'``, which importing removes again). ``EnrollmentRosterFullResource`` exports
+full ID numbers so that a roster can be edited and imported back; the admin offers it only to
+staff who see full numbers on a person's page, and logs it. File encodings, headers and the
+template are in ``records.rosterfile``.
 """
 
 from __future__ import annotations
@@ -29,8 +37,9 @@ from import_export.results import RowResult
 
 from . import codes
 from .access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
-from .identity import IdType, mask_id_number, normalize_id_number
+from .identity import IdType, mask_id_number, normalize_id_number, normalize_person_name
 from .models import Enrollment, Person, School
+from .rosterfile import EXAMPLE_STUDENT_NUMBER, is_blank
 from .versioning import save_versioned
 
 ERR_UNKNOWN_CHOICE = gettext_lazy("未知的%(column)s“%(value)s”，可填：%(options)s")
@@ -42,8 +51,22 @@ ERR_OTHER_SCHOOL = gettext_lazy(
 ERR_UNKNOWN_SCHOOL = gettext_lazy("院校代码 %(code)s 不存在")
 ERR_DUPLICATE_NUMBER = gettext_lazy("学号 %(number)s 在文件第 %(line)d 行已出现")
 ERR_PERSON_DIFFERS = gettext_lazy(
-    "该证件号码的学生已在其他院校登记，且%(fields)s与已有信息不一致；请核对，或联系国家管理员"
+    "该证件号码已登记的学生信息与本行不一致：%(differences)s。导入不会修改学生的身份信息："
+    "请核对本行；如已登记的信息有误，请在学生页面修改或提交身份信息变更申请"
 )
+ERR_PERSON_DOES_NOT_MATCH = gettext_lazy(
+    "本行的学生信息与已有记录不符，不能导入。请核对姓名、出生日期、证件类型和证件号码；"
+    "确认无误的，请联系国家管理员核实"
+)
+ERR_NUMBER_OF_ANOTHER_PERSON = gettext_lazy(
+    "学号 %(number)s 已是另一名学生（%(person)s）的学籍，与本行的证件号码不符。导入不会把学籍"
+    "改到另一人名下：请核对学号和证件号码；如该学籍确实登记错了人，请先撤销该学籍"
+)
+ERR_WITHDRAWN = gettext_lazy(
+    "学号 %(number)s 的学籍已撤销，导入不会修改它；如需恢复，请联系国家管理员"
+)
+ERR_TEMPLATE_EXAMPLE = gettext_lazy("这是模板中的示例行，请删除后再导入")
+DIFFERENCE = gettext_lazy("%(column)s（已登记为“%(stored)s”）")
 CHANGE_REASON = "名册导入"
 
 # Spreadsheet programs run a cell starting with one of these as a formula.
@@ -62,14 +85,20 @@ def line_of(row_number: int) -> int:
 
 
 class TextWidget(widgets.Widget):
-    """Text as typed; spreadsheet numbers (学号 2020558000051 read as a number) become text."""
+    """Text as typed; spreadsheet numbers (学号 2020558000051 read as a number) become text.
+
+    The ``'`` an export put before a formula-like value is taken off again.
+    """
 
     def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
         if value is None:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        text = str(value).strip()
+        if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_STARTS:
+            text = text[1:]
+        return text
 
     def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         return "" if value is None else str(value)
@@ -209,7 +238,6 @@ class EnrollmentRosterResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self._seen_numbers: dict[tuple[str, str], int] = {}
-        self._person_changed = False
 
     # --- which rows may be touched -----------------------------------------------------------
 
@@ -221,7 +249,8 @@ class EnrollmentRosterResource(resources.ModelResource):
         self._seen_numbers = {}
 
     def before_import_row(self, row, **kwargs):  # type: ignore[no-untyped-def]
-        self._person_changed = False
+        if TextWidget().clean(row.get("学号")) == EXAMPLE_STUDENT_NUMBER:
+            raise ValidationError({"学号": ERR_TEMPLATE_EXAMPLE})
         code = TextWidget().clean(row.get("院校代码"))
         if is_registrar(self.user):
             own = self.user.school.code
@@ -250,36 +279,48 @@ class EnrollmentRosterResource(resources.ModelResource):
                 continue
             if value in ("", None):
                 errors.setdefault(column, []).append(str(ERR_REQUIRED))
+            if name == "name":
+                value = normalize_person_name(str(value))
             facts[name] = value
         return facts, errors
 
-    def _person_for(self, row) -> Person:  # type: ignore[no-untyped-def]
+    def _person_for(self, row, enrollment: Enrollment) -> Person:  # type: ignore[no-untyped-def]
+        """The row's person: found by ID with the same facts, or new. Never changed or swapped."""
         facts, errors = self._person_facts(row)
         if errors:
             raise ValidationError(errors)
         id_type = str(facts.pop("id_type"))
         number = normalize_id_number(id_type, str(facts.pop("id_number")))
         person = Person.objects.filter(id_type=id_type, id_number=number).first()
+        if enrollment.pk is not None and (person is None or person.pk != enrollment.person_id):
+            raise ValidationError(
+                {
+                    "学号": ERR_NUMBER_OF_ANOTHER_PERSON
+                    % {"number": enrollment.student_number, "person": enrollment.person}
+                }
+            )
         if person is None:
             person = Person(id_type=id_type, id_number=number, **facts)
             self._clean_person(person)
             person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
             person.save()
-            self._person_changed = True
             return person
         differs = [name for name, value in facts.items() if getattr(person, name) != value]
         if not differs:
             return person
         if not persons_visible_to(self.user).filter(pk=person.pk).exists():
-            labels = "、".join(PERSON_COLUMNS[name] for name in differs)
-            raise ValidationError({"证件号码": ERR_PERSON_DIFFERS % {"fields": labels}})
-        for name in differs:
-            setattr(person, name, facts[name])
-        self._clean_person(person)
-        person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
-        save_versioned(person, expected_version=person.version)
-        self._person_changed = True
-        return person
+            raise ValidationError({"证件号码": ERR_PERSON_DOES_NOT_MATCH})
+        differences = "、".join(
+            str(
+                DIFFERENCE
+                % {
+                    "column": PERSON_COLUMNS[name],
+                    "stored": self.fields[name].widget.render(getattr(person, name)),
+                }
+            )
+            for name in differs
+        )
+        raise ValidationError({"证件号码": ERR_PERSON_DIFFERS % {"differences": differences}})
 
     @staticmethod
     def _clean_person(person: Person) -> None:
@@ -299,8 +340,10 @@ class EnrollmentRosterResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if instance.pk is not None and instance.withdrawn_at is not None:
+            raise ValidationError({"学号": ERR_WITHDRAWN % {"number": instance.student_number}})
         try:
-            instance.person = self._person_for(row)
+            instance.person = self._person_for(row, instance)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
             errors.setdefault("person", [])  # leave the person out of the model's own check
@@ -319,8 +362,6 @@ class EnrollmentRosterResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):  # type: ignore[no-untyped-def]
         if import_validation_errors or original is None or instance.pk is None:
             return False
-        if self._person_changed:
-            return False
         for field in self.get_import_fields():
             if field.readonly:
                 continue
@@ -338,7 +379,12 @@ class EnrollmentRosterResource(resources.ModelResource):
     # --- reporting ---------------------------------------------------------------------------
 
     def import_row(self, row, instance_loader, **kwargs):  # type: ignore[no-untyped-def]
-        result = super().import_row(row, instance_loader, **kwargs)
+        if all(is_blank(value) for value in row.values()):
+            result = RowResult()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            result.blank = True
+        else:
+            result = super().import_row(row, instance_loader, **kwargs)
         result.line = line_of(kwargs["row_number"])
         result.student_number = TextWidget().clean(row.get("学号"))
         result.person_name = TextWidget().clean(row.get("姓名"))
@@ -367,7 +413,18 @@ class EnrollmentRosterResource(resources.ModelResource):
         return neutralise_formula(super().export_field(field, instance, **kwargs))
 
     def filter_export(self, queryset: QuerySet, **kwargs: object) -> QuerySet:
-        return queryset.select_related("person", "school")
+        # A withdrawn 学籍 was a mistake: it is not part of the school's roster.
+        return queryset.current().select_related("person", "school")
+
+
+class EnrollmentRosterFullResource(EnrollmentRosterResource):
+    """The same roster with full ID numbers, to edit and import back (staff who may see them)."""
+
+    class Meta(EnrollmentRosterResource.Meta):
+        name = gettext_lazy("学籍名册（含完整证件号码，可修改后回导）")
+
+    def dehydrate_id_number(self, enrollment: Enrollment) -> str:
+        return enrollment.person.id_number
 
 
 def import_summary(result) -> str:  # type: ignore[no-untyped-def]

@@ -140,4 +140,4 @@ class VerificationEvent(models.Model):
         indexes = [models.Index(fields=["report", "-created_at"], name="report_event_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_channel_display()}"

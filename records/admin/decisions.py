@@ -20,6 +20,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ERR_NOTE_REQUIRED = gettext_lazy("请填写原因，学生会看到该原因")
+ALREADY_DECIDED = gettext_lazy("该申请已经处理过（当前状态：%(status)s），本次操作未生效。")
+NO_DECISION = gettext_lazy("未选择处理结果，申请未作改动。")
+
+
+class OneDecisionMessageMixin:
+    """A decision on a change page ends with one message: what happened.
+
+    ``save_model`` reports the outcome (done, already decided, refused) and marks the request;
+    the admin's own "…was changed successfully" (with the object's raw title) is then dropped,
+    so a refusal is never followed by a success.
+    """
+
+    def report(self, request: HttpRequest, level: int, text: object) -> None:
+        messages.add_message(request, level, str(text))
+        request._decision_reported = True  # type: ignore[attr-defined]
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if getattr(request, "_decision_reported", False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)  # type: ignore[misc]
 
 
 class DecisionNoteForm(forms.Form):
@@ -56,10 +76,10 @@ def decision_action(
         confirmed = request.POST.get("confirm") == "yes"
         form = DecisionNoteForm(request.POST if confirmed else None, note_required=note_required)
         if confirmed and form.is_valid():
-            applied = skipped = refused = 0
+            applied = skipped = refused = escalated = 0
             for obj in queryset:
                 try:
-                    decide(obj, reviewer=request.user, note=form.cleaned_data["note"])
+                    outcome = decide(obj, reviewer=request.user, note=form.cleaned_data["note"])
                 except already_decided:
                     skipped += 1
                 except ValidationError as error:
@@ -67,14 +87,21 @@ def decision_action(
                     messages.error(request, f"{obj}：{'；'.join(error.messages)}")
                 else:
                     applied += 1
-            messages.info(
-                request,
-                _(
-                    "%(label)s：已处理 %(applied)d 条，已处理过而跳过 %(skipped)d 条，"
-                    "失败 %(refused)d 条。"
-                )
-                % {"label": label, "applied": applied, "skipped": skipped, "refused": refused},
+                    escalated += outcome == "escalated"
+            counts = {
+                "label": label,
+                "applied": applied,
+                "skipped": skipped,
+                "refused": refused,
+                "escalated": escalated,
+            }
+            text = _(
+                "%(label)s：已处理 %(applied)d 条，已处理过而跳过 %(skipped)d 条，"
+                "失败 %(refused)d 条。"
             )
+            if escalated:
+                text += _("其中 %(escalated)d 条涉及学生身份信息，已提交国家管理员审核。")
+            messages.info(request, text % counts)
             return None
         context = {
             **modeladmin.admin_site.each_context(request),

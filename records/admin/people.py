@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import FileField, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,7 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 
-from ..access import is_registrar, persons_visible_to, records_visible_to
+from .. import identity_changes
+from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
 from ..identity import IdType, normalize_id_number
 from ..models import (
     DegreeAward,
@@ -25,6 +27,16 @@ from ..models import (
     School,
 )
 from ..versioning import VersionedModelForm, save_versioned
+from .cohort import EntryYearFilter, RegistrarToolsMixin, WithdrawnFilter
+from .history import (
+    REASON_ADD,
+    REASON_DELETE,
+    REASON_EDIT,
+    RecordHistoryMixin,
+    StaffNoteFormMixin,
+    staff_reason,
+)
+from .photo_batch import PhotoBatchMixin
 from .roster import RosterImportExportMixin
 from .scoping import (
     ScopedAdminMixin,
@@ -51,25 +63,45 @@ def enrollment_photo_url(enrollment: Enrollment, kind: str) -> str | None:
     return reverse("records:enrollment-photo", args=[enrollment.public_id, kind])
 
 
-class VersionedSaveMixin:
-    """Saves of existing rows (the page's object and its inline rows) go through versioning."""
+class StaffEditForm(StaffNoteFormMixin, VersionedModelForm):
+    """The change form of a record: versioned, with a note for the history entry."""
 
-    form = VersionedModelForm
+
+def _reason(form, base: str) -> str:  # type: ignore[no-untyped-def]
+    return staff_reason(base, form.cleaned_data.get("change_note", "") if form else "")
+
+
+class VersionedSaveMixin(RecordHistoryMixin):
+    """Saves of existing rows (the page's object and its inline rows) go through versioning,
+    and every history entry of an admin save says 后台编辑 (plus the staff member's note)."""
+
+    form = StaffEditForm
+
+    class Media:
+        css = {"all": ["css/staff-admin.css"]}
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        obj._change_reason = _reason(form, REASON_EDIT if change else REASON_ADD)
         if change:
             save_versioned(obj, expected_version=obj.version)
         else:
             obj.save()
 
+    def delete_model(self, request: HttpRequest, obj) -> None:  # type: ignore[no-untyped-def]
+        obj._change_reason = REASON_DELETE
+        super().delete_model(request, obj)  # type: ignore[misc]
+
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:  # type: ignore[no-untyped-def]
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
+            obj._change_reason = REASON_DELETE
             obj.delete()
         for obj in instances:
             if obj.pk is not None and hasattr(obj, "version"):
+                obj._change_reason = _reason(form, REASON_EDIT)
                 save_versioned(obj, expected_version=obj.version)
             else:
+                obj._change_reason = _reason(form, REASON_ADD)
                 obj.save()
         formset.save_m2m()
 
@@ -98,6 +130,11 @@ class VersionedInline(ScopedInlineMixin, admin.StackedInline):
 
 class EnrollmentInline(VersionedInline):
     model = Enrollment
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # A withdrawn 学籍 is edited (or restored) only from the 学籍 list.
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
+
     autocomplete_fields = ["school"]
     readonly_fields = ["admission_photo_preview", "diploma_photo_preview"]
     fields = [
@@ -153,8 +190,25 @@ def id_number_matches(term: str) -> Q:
     return matches
 
 
+class PersonForm(StaffEditForm):
+    """A person's page: a new ID must belong neither to another person nor to another account."""
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        id_type, id_number = data.get("id_type"), data.get("id_number")
+        if self.instance.pk is not None and id_type and id_number:
+            try:
+                identity_changes.check_new_document(
+                    self.instance, str(id_type), normalize_id_number(str(id_type), str(id_number))
+                )
+            except identity_changes.IdentityChangeRefused as refused:
+                self.add_error("id_number", str(refused.message))
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = PersonForm
     list_display = ["name", "gender", "birth_date", "id_type", "masked_id", "updated_at"]
     list_filter = [
         "enrollments__school",
@@ -166,7 +220,17 @@ class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
     search_help_text = _("按姓名（包含）、证件号码、学号或证书编号（完全一致）搜索")
     inlines = [EnrollmentInline, QualificationInline, DegreeInline]
-    fields = ["name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "version"]
+    fields = [
+        "name",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "id_type",
+        "id_number",
+        "version",
+        "change_note",
+    ]
+    masked_history_fields = {"id_number": "masked_id"}
     list_per_page = 50
 
     @admin.display(description=_("证件号码"), ordering="id_number")
@@ -188,6 +252,58 @@ class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         matches = Q(name__icontains=term) | id_number_matches(term) | by_number
         return queryset.filter(matches), False
 
+    # --- identity fields of shared people (records.identity_changes) ---------------------------
+
+    def _identity_locked(self, request: HttpRequest, obj: Person | None) -> bool:
+        if obj is None or obj.pk is None or self._past_version(request):
+            return False
+        cache = request.__dict__.setdefault("_identity_locked", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = not identity_changes.may_change_identity(request.user, obj)
+        return cache[obj.pk]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._identity_locked(request, obj):
+            readonly += [name for name in identity_changes.IDENTITY_FIELDS if name not in readonly]
+        return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self._past_version(request):
+            return fieldsets
+        if self._identity_locked(request, obj):
+            request_url = reverse("admin:records_identitychange_add") + f"?person={obj.pk}"
+            description = format_html(
+                '<p class="staff-identity-locked">{}</p><p><a class="button" href="{}">{}</a></p>',
+                identity_changes.locked_explanation(obj),
+                request_url,
+                _("提交身份信息变更申请"),
+            )
+        elif identity_changes.lock_reasons(obj):
+            description = format_html(
+                '<p class="staff-identity-shared">{}</p>',
+                _("修改姓名、证件号码等身份信息会同步到学生绑定的学信档案账号，并通知学生。"),
+            )
+        else:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": description}), *rest]
+
+    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        changed = [name for name in identity_changes.IDENTITY_FIELDS if name in form.changed_data]
+        if not change or not changed:
+            super().save_model(request, obj, form, change)
+            return
+        # The identity, and the accounts bound to it, change together (and the student is told).
+        identity_changes.person_identity_update(
+            person=obj,
+            values={name: getattr(obj, name) for name in changed},
+            actor=request.user,
+            reason=_reason(form, REASON_EDIT),
+            expected_version=obj.version,
+        )
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -202,26 +318,98 @@ class RecordAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "school"]
     list_per_page = 50
 
+    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        fields = super().get_fields(request, obj)
+        if obj is None or self._past_version(request) or self.has_change_permission(request, obj):
+            return fields
+        # Read-only, a private photo field would ask its storage for a URL (there is none);
+        # the thumbnails show the photos instead.
+        photo_fields = {f.name for f in self.model._meta.fields if isinstance(f, FileField)}
+        return [name for name in fields if name not in photo_fields]
+
     @admin.display(description=_("学生"), ordering="person__name")
     def person_label(self, obj) -> str:  # type: ignore[no-untyped-def]
         return str(obj.person)
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RosterImportExportMixin, RecordAdmin):
+class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMixin, RecordAdmin):
+    import_export_change_list_template = "admin/records/enrollment/change_list.html"
     list_display = [
         "person_label",
         "school",
         "student_number",
         "level",
         "major",
-        "status",
+        "class_name",
+        "status_label",
         "admission_thumb",
     ]
-    list_filter = ["school", "level", "status", "category", "study_mode"]
+    list_filter = [
+        EntryYearFilter,
+        ("major", admin.AllValuesFieldListFilter),
+        ("class_name", admin.AllValuesFieldListFilter),
+        "level",
+        "status",
+        "category",
+        "study_mode",
+        WithdrawnFilter,
+        ("school", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["=student_number", "person__name"]
+    search_help_text = _("按学号或证件号码（完全一致）、姓名（包含）搜索")
     list_select_related = ["person", "school"]
-    readonly_fields = ["admission_thumb", "diploma_thumb"]
+    readonly_fields = ["withdrawal", "admission_thumb", "diploma_thumb"]
+
+    def get_list_filter(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        filters = list(super().get_list_filter(request))
+        if is_registrar(request.user):  # one school: nothing to choose
+            filters = [f for f in filters if f != ("school", admin.RelatedOnlyFieldListFilter)]
+        return filters
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """学号 and 证件号码 match exactly (indexed), names by substring."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        people = Person.objects.filter(id_number_matches(term)).values("pk")
+        matches = Q(student_number=term) | Q(person__in=people) | Q(person__name__icontains=term)
+        return queryset.filter(matches), False
+
+    @admin.display(description=_("学籍状态"), ordering="status")
+    def status_label(self, obj: Enrollment) -> str:
+        if obj.is_withdrawn:
+            return format_html(
+                '{} <strong class="staff-withdrawn">{}</strong>',
+                obj.get_status_display(),
+                _("（已撤销）"),
+            )
+        return obj.get_status_display()
+
+    @admin.display(description=_("撤销情况"))
+    def withdrawal(self, obj: Enrollment) -> str:
+        if not obj.is_withdrawn:
+            return _("未撤销")
+        return format_html(
+            '<strong class="staff-withdrawn">{}</strong>',
+            _(
+                "已于 %(when)s 撤销（%(who)s）：%(reason)s。"
+                "学生看不到该学籍；只有国家管理员可以恢复。"
+            )
+            % {
+                "when": f"{timezone.localtime(obj.withdrawn_at):%Y-%m-%d %H:%M}",
+                "who": obj.withdrawn_by or _("其他工作人员"),
+                "reason": obj.withdrawn_reason,
+            },
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # A withdrawn record is read-only for registrars; restoring it is a national decision.
+        if obj is not None and obj.is_withdrawn and not staff_sees_everyone(request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("录取照片"))
     def admission_thumb(self, obj: Enrollment) -> str:
@@ -249,7 +437,9 @@ class DegreeAwardAdmin(RecordAdmin):
     list_select_related = ["person", "school"]
 
 
-class PersonScopedAdmin(ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin):
+class PersonScopedAdmin(
+    RecordHistoryMixin, ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin
+):
     """Exam registrations and destinations: reached through a person or enrolment in scope."""
 
     def _scope_filter(self, request: HttpRequest) -> Q:

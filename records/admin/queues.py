@@ -20,7 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import corrections, reviews
 from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
-from .decisions import decision_action
+from .decisions import ALREADY_DECIDED, NO_DECISION, OneDecisionMessageMixin, decision_action
+from .history import RecordHistoryMixin
 from .people import enrollment_photo_url, photo_thumbnail
 from .scoping import ScopedObjectsMixin
 
@@ -92,19 +93,23 @@ class PhotoReviewDecisionForm(DecisionForm):
         fields: list[str] = []
 
 
-def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
     reviews.photo_review_handle(review=review, reviewer=reviewer, note=note)
+    return "applied"
 
 
-def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
     try:
         reviews.photo_review_dismiss(review=review, reviewer=reviewer, note=note)
     except reviews.ReviewRefused as refused:
         raise ValidationError(str(refused.message)) from None
+    return "applied"
 
 
 @admin.register(PhotoReview)
-class PhotoReviewAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+class PhotoReviewAdmin(
+    OneDecisionMessageMixin, RecordHistoryMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin
+):
     school_path = "enrollment__school"
     form = PhotoReviewDecisionForm
     list_display = ["updated_at", "student", "school", "kind", "verdict", "comment", "state"]
@@ -164,14 +169,23 @@ class PhotoReviewAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: PhotoReview, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         decision = form.cleaned_data.get("decision")
         deciders = {"handle": _handle_photo, "dismiss": _dismiss_photo}
+        done = {
+            "handle": _("已标记为已处理：%(review)s。"),
+            "dismiss": _("已驳回（照片无误）：%(review)s。"),
+        }
         if decision not in deciders:
+            self.report(request, messages.INFO, NO_DECISION)
             return
         try:
             deciders[decision](obj, reviewer=request.user, note=form.cleaned_data.get("note", ""))
         except reviews.ReviewAlreadyDecided:
-            messages.warning(request, _("该校对意见已经处理过，本次操作未生效。"))
+            state = PhotoReview.objects.get(pk=obj.pk).get_state_display()
+            self.report(request, messages.WARNING, ALREADY_DECIDED % {"status": state})
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            self.report(request, messages.ERROR, "；".join(error.messages))
+        else:
+            label = f"{obj.enrollment.person.name} {obj.get_kind_display()}"
+            self.report(request, messages.SUCCESS, done[decision] % {"review": label})
 
 
 # --- 更正申请 ----------------------------------------------------------------------------------
@@ -202,19 +216,25 @@ class CorrectionEventInline(admin.TabularInline):
         return False
 
 
-def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
-    corrections.correction_approve(correction=correction, reviewer=reviewer, note=note)
+def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+    return corrections.correction_approve(correction=correction, reviewer=reviewer, note=note)
 
 
-def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
     try:
         corrections.correction_reject(correction=correction, reviewer=reviewer, note=note)
     except corrections.CorrectionRefused as refused:
         raise ValidationError(str(refused.message)) from None
+    return "applied"
+
+
+DECIDED_ELSEWHERE = (corrections.CorrectionAlreadyDecided, corrections.CorrectionEscalated)
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+class CorrectionRequestAdmin(
+    OneDecisionMessageMixin, RecordHistoryMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin
+):
     form = CorrectionDecisionForm
     inlines = [CorrectionEventInline]
     list_display = ["created_at", "person", "school", "field_label", "proposed", "status"]
@@ -258,13 +278,13 @@ class CorrectionRequestAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
             name="approve_selected",
             label=_("批量通过并更正"),
             decide=_approve,
-            already_decided=(corrections.CorrectionAlreadyDecided,),
+            already_decided=DECIDED_ELSEWHERE,
         ),
         decision_action(
             name="reject_selected",
             label=_("批量驳回"),
             decide=_reject,
-            already_decided=(corrections.CorrectionAlreadyDecided,),
+            already_decided=DECIDED_ELSEWHERE,
             note_required=True,
         ),
     ]
@@ -300,10 +320,32 @@ class CorrectionRequestAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
             "reject": corrections.correction_reject,
         }
         if decision not in actions:
+            self.report(request, messages.INFO, NO_DECISION)
             return
+        subject = _("%(student)s 的%(field)s更正申请") % {
+            "student": obj.person.name,
+            "field": corrections.field_label(obj.record, obj.field),
+        }
         try:
-            actions[decision](correction=obj, reviewer=request.user, note=note)
+            outcome = actions[decision](correction=obj, reviewer=request.user, note=note)
         except corrections.CorrectionAlreadyDecided:
-            messages.warning(request, _("该申请已经处理过，本次操作未生效。"))
+            status = CorrectionRequest.objects.get(pk=obj.pk).get_status_display()
+            self.report(request, messages.WARNING, ALREADY_DECIDED % {"status": status})
+        except corrections.CorrectionEscalated:
+            self.report(request, messages.WARNING, corrections.ERR_ESCALATED)
+        except corrections.CorrectionRefused as refused:
+            self.report(request, messages.ERROR, refused.message)
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            self.report(request, messages.ERROR, "；".join(error.messages))
+        else:
+            done = {
+                "review": _("已开始审核：%(subject)s。"),
+                "approve": _("已通过并更正：%(subject)s，已通知学生。"),
+                "reject": _("已驳回：%(subject)s，已通知学生。"),
+            }[decision]
+            if outcome == corrections.ESCALATED:
+                done = _(
+                    "%(subject)s涉及学生的身份信息（该学生已绑定学信档案账号或在多所院校有记录），"
+                    "已提交国家管理员审核；审核后学生会收到通知。"
+                )
+            self.report(request, messages.SUCCESS, done % {"subject": subject})

@@ -94,3 +94,59 @@ def test_a_log_row_refuses_to_be_changed_or_deleted_in_code(entry):
         entry.save()
     with pytest.raises(AppendOnly):
         entry.delete()
+
+
+def test_bulk_update_and_delete_are_refused_in_code(entry):
+    with pytest.raises(AppendOnly):
+        AccessLog.objects.filter(pk=entry.pk).update(target="篡改")
+    with pytest.raises(AppendOnly):
+        AccessLog.objects.all().delete()
+    entry.refresh_from_db()
+    assert entry.target != "篡改"
+
+
+def test_deleting_an_account_keeps_its_log_rows(entry, registrar_b):
+    label = entry.actor_label
+    registrar_b.delete()
+    entry.refresh_from_db()
+    assert (entry.actor, entry.actor_label) == (None, label)
+
+
+def test_the_entry_title_uses_the_site_time_zone(entry):
+    import datetime
+
+    from django.utils import timezone
+
+    utc = entry.created_at.astimezone(datetime.UTC)
+    local = timezone.localtime(entry.created_at)
+    assert local.utcoffset() == datetime.timedelta(hours=8)
+    assert str(entry).startswith(f"{local:%Y-%m-%d %H:%M}")
+    assert not str(entry).startswith(f"{utc:%Y-%m-%d %H:%M}")
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_raw_updates_and_deletes(entry):
+    from django.db import DatabaseError, connection, transaction
+
+    for statement in (
+        "UPDATE audit_accesslog SET target = 'x'",
+        "DELETE FROM audit_accesslog",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    entry.refresh_from_db()
+    assert AccessLog.objects.count() == 1 and entry.target != "x"
+
+
+@pytest.mark.postgres
+def test_the_database_lets_a_deleted_accounts_link_go_and_nothing_else(entry):
+    from django.db import DatabaseError, connection, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_accesslog SET actor_id = NULL, target = 'x'")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_accesslog SET actor_id = NULL")
+    entry.refresh_from_db()
+    assert entry.actor_id is None and entry.target != "x"

@@ -147,10 +147,23 @@ def test_approval_applies_the_change_with_history(filed, master, registrar_b):
     assert (latest.history_user, latest.history_change_reason[:4]) == (registrar_b, "更正申请")
 
 
-def test_approval_of_a_person_field_changes_the_person(student_client, master, registrar_b):
+def test_approval_of_a_person_field_changes_the_person(student_client, master, admin_user):
+    """An identity field of a bound person: a national administrator's approval applies it."""
     file_request(student_client, master, "person.ethnicity", "壮族")
-    corrections.correction_approve(correction=CorrectionRequest.objects.get(), reviewer=registrar_b)
+    corrections.correction_approve(correction=CorrectionRequest.objects.get(), reviewer=admin_user)
     assert Person.objects.get(pk=master.person_id).ethnicity == "08"
+
+
+def test_a_schools_approval_of_a_person_field_goes_to_a_national_administrator(
+    student_client, master, registrar_b
+):
+    file_request(student_client, master, "person.ethnicity", "壮族")
+    correction = CorrectionRequest.objects.get()
+    outcome = corrections.correction_approve(correction=correction, reviewer=registrar_b)
+    correction.refresh_from_db()
+    assert (outcome, correction.status) == (corrections.ESCALATED, "reviewing")
+    assert correction.identity_change.status == "pending"
+    assert Person.objects.get(pk=master.person_id).ethnicity == "01"
 
 
 def test_the_student_reads_the_timeline_and_the_new_value(filed, student_client, registrar_b):

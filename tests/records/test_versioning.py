@@ -56,27 +56,78 @@ def test_the_conflict_message_says_who_and_what_changed(two_staff, master, regis
     assert "社会保障 → 劳动与社会保障" in html
 
 
-def test_saving_again_after_reading_the_conflict_is_deliberate_and_works(two_staff, master):
+def conflict(two_staff, master, first_changes, second_changes):  # type: ignore[no-untyped-def]
+    """Both load the page; the first saves; the second's save comes back as a conflict."""
     first, second = two_staff
     first_form = admin_form_data(first.get(url(master)))
     second_form = admin_form_data(second.get(url(master)))
-    first.post(url(master), {**first_form, "major": "劳动与社会保障"})
-    retry = admin_form_data(second.post(url(master), {**second_form, "class_name": "二班"}))
+    assert first.post(url(master), {**first_form, **first_changes}).status_code == 302
+    response = second.post(url(master), {**second_form, **second_changes})
+    assert CONFLICT in response.content.decode()
+    return second, response
+
+
+def test_the_second_save_after_a_conflict_keeps_the_other_editors_change(two_staff, master):
+    second, response = conflict(
+        two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"}
+    )
+    assert second.post(url(master), admin_form_data(response)).status_code == 302
+    master.refresh_from_db()
+    assert (master.major, master.class_name, master.version) == ("劳动与社会保障", "二班", 3)
+
+
+def test_the_conflict_form_holds_the_saved_values_with_my_own_changes(two_staff, master):
+    _second, response = conflict(
+        two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"}
+    )
+    form = admin_form_data(response)
+    assert (form["major"], form["class_name"], form["version"]) == ("劳动与社会保障", "二班", "2")
+
+
+def test_a_field_both_changed_is_marked_with_both_values_and_keeps_theirs(two_staff, master):
+    second, response = conflict(two_staff, master, {"major": "劳动与社会保障"}, {"major": "社会学"})
+    form = response.context["adminform"].form
+    assert "对方已改为“劳动与社会保障”，您填写的是“社会学”" in " ".join(form.errors["major"])
+    assert 'name="major-keep-mine" value="社会学"' in response.content.decode()
+    second.post(url(master), admin_form_data(response))
+    master.refresh_from_db()
+    assert master.major == "劳动与社会保障"
+
+
+def test_ticking_keep_mine_overwrites_only_the_field_chosen(two_staff, master):
+    second, response = conflict(
+        two_staff,
+        master,
+        {"major": "劳动与社会保障", "department": "保障系"},
+        {"major": "社会学", "class_name": "二班"},
+    )
+    retry = {**admin_form_data(response), "major-keep-mine": "社会学"}
     assert second.post(url(master), retry).status_code == 302
     master.refresh_from_db()
-    assert (master.class_name, master.version) == ("二班", 3)
+    assert (master.major, master.department, master.class_name) == ("社会学", "保障系", "二班")
+
+
+def test_without_a_history_entry_every_difference_is_a_clash(two_staff, master):
+    master.history.all().delete()
+    _second, response = conflict(
+        two_staff, master, {"major": "劳动与社会保障"}, {"class_name": "二班"}
+    )
+    form = admin_form_data(response)
+    assert form["major"] == "劳动与社会保障"
+    assert form["class_name"] == ""  # not re-applied: nothing says who changed what
+    assert "class_name" in response.context["adminform"].form.errors
 
 
 def test_a_person_edited_in_two_browsers_is_protected_too(two_staff, people):
-    zhang = people["张测试"]
-    person_url = reverse("admin:records_person_change", args=[zhang.pk])
+    li = people["李另一"]  # only at 中山大学 and bound to no account: its registrar may edit
+    person_url = reverse("admin:records_person_change", args=[li.pk])
     first, second = two_staff
     first_form = admin_form_data(first.get(person_url))
     second_form = admin_form_data(second.get(person_url))
-    assert first.post(person_url, {**first_form, "ethnicity": "08"}).status_code == 302
-    response = second.post(person_url, {**second_form, "name": "张测验"})
+    assert first.post(person_url, {**first_form, "ethnicity": "01"}).status_code == 302
+    response = second.post(person_url, {**second_form, "name": "李另二"})
     assert CONFLICT in response.content.decode()
-    assert Person.objects.get(pk=zhang.pk).name == "张测试"
+    assert Person.objects.get(pk=li.pk).name == "李另一"
 
 
 def test_an_applied_correction_makes_an_open_form_stale(two_staff, master, student, registrar_b):
