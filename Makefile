@@ -21,7 +21,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: seed
 	@echo "Serving the simulation at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from captcha.fields import CaptchaTextInput
 from django.conf import settings
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -12,3 +13,9 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 def unambiguous_challenge() -> tuple[str, str]:
     text = "".join(secrets.choice(ALPHABET) for _ in range(settings.CAPTCHA_LENGTH))
     return text, text
+
+
+class CaptchaInput(CaptchaTextInput):
+    """The library's widget, with an image description in the reader's language."""
+
+    template_name = "accounts/widgets/captcha.html"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from records.models import Enrollment, Person, School
+from tests import browsers
 from tests.factories import UserFactory, photo_file
 from tests.twofactor import verified_login
 from xuexin import memo
@@ -21,9 +22,17 @@ from xuexin import memo
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     """Tests marked ``postgres`` run only on PostgreSQL (CI's second pass); elsewhere they are
-    deselected, not skipped, so a SQLite run never counts them as passing."""
+    deselected, not skipped, so a SQLite run never counts them as passing.
+
+    Browser tests are skipped, loudly, on a machine without Chromium (tests/browsers.py), and
+    tests that empty the shared Redis database run one after another on one xdist worker.
+    """
     from django.conf import settings
 
+    _skip_browser_tests_without_a_browser(items)
+    for item in items:
+        if "real_redis" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("real-redis"))
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]
@@ -31,6 +40,25 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def _skip_browser_tests_without_a_browser(items) -> None:  # type: ignore[no-untyped-def]
+    browser_tests = [item for item in items if item.get_closest_marker("e2e") is not None]
+    if not browser_tests or browsers.browser_required() or browsers.find_chromium():
+        return
+    skip = pytest.mark.skip(reason="no Chromium on this machine (see the last line)")
+    for item in browser_tests:
+        item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    if terminalreporter.stats.get("skipped") and not browsers.find_chromium():
+        e2e_skipped = [
+            report for report in terminalreporter.stats["skipped"]
+            if "e2e" in getattr(report, "keywords", {})
+        ]  # fmt: skip
+        if e2e_skipped:
+            terminalreporter.write_line(f"{len(e2e_skipped)} {browsers.HOW_TO_ENABLE}", yellow=True)
 
 
 @pytest.fixture(autouse=True)
