@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import display
 from .corrections import check_proposal, field_choices
 from .models import PhotoKind, PhotoReview, School
 from .photos import SafeImageFormField
@@ -19,7 +20,7 @@ ERR_NO_PHOTO = _("该学籍暂无这张照片，无需校对。照片缺失请�
 
 class SchoolChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: School) -> str:
-        return f"{obj.name}（{obj.code}）"
+        return obj.name + display.bracketed(obj.code)
 
 
 class BindForm(forms.Form):

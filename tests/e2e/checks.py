@@ -45,18 +45,25 @@ LAYOUT_SCRIPT = """
   const root = document.documentElement;
   const width = root.clientWidth;
   if (root.scrollWidth > width + 1) {
-    problems.push(`the page scrolls sideways: ${root.scrollWidth}px wide in a ${width}px window`);
+    const culprits = [...document.body.querySelectorAll("*")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1))
+      .slice(0, 3).map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : ""));
+    problems.push(`the page scrolls sideways: ${root.scrollWidth}px wide in a ${width}px window (${culprits.join(", ")})`);
   }
   const shown = (el) => {
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden"
       && !el.closest("[hidden], .collapse:not(.show), .visually-hidden");
   };
+  // Boxes that overlap vertically are on one line (an icon and a word of another size).
   const lines = (range) => {
-    const tops = [...range.getClientRects()].filter((r) => r.width > 0.5)
-      .map((r) => r.top).sort((a, b) => a - b);
-    let count = 0, last = -1e9;
-    for (const top of tops) { if (top - last > 4) { count += 1; last = top; } }
+    const boxes = [...range.getClientRects()].filter((r) => r.width > 0.5)
+      .sort((a, b) => a.top - b.top);
+    let count = 0, bottom = -1e9;
+    for (const box of boxes) {
+      if (box.top >= bottom - 2) { count += 1; bottom = box.bottom; }
+      else { bottom = Math.max(bottom, box.bottom); }
+    }
     return count;
   };
   const describe = (el) => `${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : ""}`;
