@@ -72,7 +72,8 @@ def test_a_missing_enrolment_is_bound(new_page, live_server, people, lang, width
     page.locator(".archive-links a").first.click()
     expect(page).to_have_url(re.compile(r"/archive/bind/$"))
 
-    page.select_option("select[name=school]", label=re.compile("^中山大学"))
+    school = page.locator("select[name=school] option", has_text="中山大学").first
+    page.select_option("select[name=school]", school.get_attribute("value"))
     page.fill("input[name=student_number]", "0000000000")
     page.fill("input[name=entry_year]", "2019")
     submit(page)

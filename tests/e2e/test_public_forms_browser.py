@@ -66,10 +66,10 @@ def test_an_unknown_typed_code_gets_the_generic_answer_not_a_403(
     page = new_page(lang, width)
     page.goto(f"{live_server.url}/verify/")
     page.fill("input[name=code]", "S000 0000 0000 0000")
-    with page.expect_response(re.compile(r"/verify/$")) as answer:
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
         submit(page)
 
-    assert answer.value.status == 404
+    assert answer.value.status in {302, 404}  # never 403: the browser's Origin is accepted
     expect(page.get_by_role("heading", level=1)).to_have_text(
         {"zh": "该在线验证码无效", "en": re.compile("not valid", re.I)}[lang]
     )
