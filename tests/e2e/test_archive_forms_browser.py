@@ -5,6 +5,8 @@ Chinese phone user and an English desktop user: identity check, 尝试绑定学�
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -233,3 +235,39 @@ def test_an_email_is_bound_and_activated_from_its_link(
 
     expect(page.locator(".alert-success")).to_be_visible()
     assert User.objects.get(pk=student.pk).email_verified_at is not None
+
+
+ZBARIMG = shutil.which("zbarimg")
+
+
+@pytest.mark.parametrize(("lang", "width"), VISITORS, ids=VISITOR_IDS)
+def test_the_report_qr_code_is_whole_and_scans(
+    new_page, live_server, student, signing_key, tmp_path, lang, width
+):
+    from verification import services
+
+    master = Enrollment.objects.get(student_number="2020558000051")
+    report = services.report_issue(owner=student, record=master, months=1)
+    page = student_page(new_page, live_server, student, lang, width)
+    page.goto(f"{live_server.url}/archive/reports/{report.code}/")
+
+    svg = page.locator(".report-qr svg")
+    # Scaled as a whole (a viewBox, square on screen), never cropped at the right or bottom.
+    geometry = svg.evaluate(
+        """svg => { const box = svg.viewBox.baseVal, drawn = svg.querySelector('path').getBBox(),
+                    shown = svg.getBoundingClientRect();
+                    return {box: [box.width, box.height], right: drawn.x + drawn.width,
+                            bottom: drawn.y + drawn.height, shown: [shown.width, shown.height]}; }"""
+    )
+    assert geometry["box"][0] > 0 and geometry["box"][0] == geometry["box"][1]
+    assert geometry["right"] <= geometry["box"][0] and geometry["bottom"] <= geometry["box"][1]
+    assert abs(geometry["shown"][0] - geometry["shown"][1]) < 1
+
+    if ZBARIMG is None:
+        return  # the geometry above still holds; decoding needs zbar-tools (installed by CI)
+    picture = tmp_path / "qr.png"
+    page.locator(".report-qr").screenshot(path=str(picture))
+    decoded = subprocess.run(  # noqa: S603 - zbarimg on the screenshot this test took
+        [ZBARIMG, "--quiet", "--raw", str(picture)], capture_output=True, text=True, timeout=30
+    )
+    assert decoded.stdout.strip() == f"{live_server.url}/verify/{report.code}/"
