@@ -190,7 +190,9 @@ def _compiled(terms: tuple[str, ...]) -> re.Pattern[str]:
     # word is marked whole: "register" marks "registered".
     alternatives = sorted(
         (
-            rf"\b{re.escape(term)}[a-z]*" if LATIN_WORD.fullmatch(term.casefold()) else re.escape(term)
+            rf"\b{re.escape(term)}[a-z]*"
+            if LATIN_WORD.fullmatch(term.casefold())
+            else re.escape(term)
             for term in terms
         ),
         key=len,

@@ -116,7 +116,9 @@ def context_for(browser: Browser, lang: str = "zh", width: int = 1280) -> Browse
         locale="zh-CN" if lang == "zh" else "en-US",
         viewport={"width": width, "height": 812 if width < 600 else 800},
     )
-    context.set_default_timeout(10_000)
+    # Generous: the machines that run the suite are shared and sometimes slow.
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(30_000)
     return context
 
 

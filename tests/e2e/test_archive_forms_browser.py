@@ -66,7 +66,8 @@ def test_the_identity_check_opens_the_archive(new_page, live_server, people, lan
 def test_a_missing_enrolment_is_bound(new_page, live_server, people, lang, width):
     li = people["李另一"]
     user = UserFactory(
-        phone="13900000889", real_name=li.name, id_number=li.id_number, person=None,
+        phone="13900000889", real_name=li.name, id_type="resident_id", id_number=li.id_number,
+        person=None,
         identity_verified_at=timezone.now(), identity_verified_method="school_name",
     )  # fmt: skip
     page = student_page(new_page, live_server, user, lang, width)
@@ -74,7 +75,7 @@ def test_a_missing_enrolment_is_bound(new_page, live_server, people, lang, width
     page.locator(".archive-links a").first.click()
     expect(page).to_have_url(re.compile(r"/archive/bind/$"))
 
-    school = page.locator("select[name=school] option", has_text="中山大学").first
+    school = page.locator("select[name=school] option", has_text=re.compile(r"^中山大学\W"))
     page.select_option("select[name=school]", school.get_attribute("value"))
     page.fill("input[name=student_number]", "0000000000")
     page.fill("input[name=entry_year]", "2019")
@@ -257,7 +258,8 @@ def test_the_report_qr_code_is_whole_and_scans(
         """svg => { const box = svg.viewBox.baseVal, drawn = svg.querySelector('path').getBBox(),
                     shown = svg.getBoundingClientRect();
                     return {box: [box.width, box.height], right: drawn.x + drawn.width,
-                            bottom: drawn.y + drawn.height, shown: [shown.width, shown.height]}; }"""
+                            bottom: drawn.y + drawn.height,
+                            shown: [shown.width, shown.height]}; }"""
     )
     assert geometry["box"][0] > 0 and geometry["box"][0] == geometry["box"][1]
     assert geometry["right"] <= geometry["box"][0] and geometry["bottom"] <= geometry["box"][1]

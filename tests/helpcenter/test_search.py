@@ -179,7 +179,7 @@ def test_a_synonym_staff_add_in_the_admin_is_used_at_once(client, help_content):
 def test_a_disabled_synonym_group_is_ignored(client, help_content):
     SearchSynonym.objects.create(terms="身份撞车，身份证号重复", is_active=False)
 
-    assert 'id-number-taken' not in results_of(search(client, "身份撞车"))
+    assert "id-number-taken" not in results_of(search(client, "身份撞车"))
 
 
 def test_filler_words_alone_do_not_decide(client, help_content):

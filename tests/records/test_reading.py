@@ -31,9 +31,11 @@ def master(people) -> Enrollment:
 
 
 def test_the_correction_form_shows_english_dates_and_lists(student_client, master):
-    html = english(student_client).get(
-        f"/archive/corrections/new/?record=enrollment:{master.public_id}"
-    ).content.decode()
+    html = (
+        english(student_client)
+        .get(f"/archive/corrections/new/?record=enrollment:{master.public_id}")
+        .content.decode()
+    )
 
     assert not CHINESE_DATE.search(html)
     assert "1998-03-07" in html
@@ -45,7 +47,9 @@ def test_the_report_picker_reads_in_english(student_client, master):
 
     assert ">1 month<" in html and ">2 months<" in html
     assert "month(s)" not in html
-    assert f"Enrolment · 中山大学 · Master&#x27;s student · 社会保障 · {master.student_number}" in html
+    assert (
+        f"Enrolment · 中山大学 · Master&#x27;s student · 社会保障 · {master.student_number}" in html
+    )
 
 
 def test_a_degree_title_is_english_on_english_pages(people):
