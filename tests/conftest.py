@@ -46,12 +46,14 @@ def _skip_browser_tests_without_a_browser(items) -> None:  # type: ignore[no-unt
     browser_tests = [item for item in items if item.get_closest_marker("e2e") is not None]
     if not browser_tests or browsers.browser_required() or browsers.find_chromium():
         return
-    skip = pytest.mark.skip(reason="no Chromium on this machine (see the last line)")
+    skip = pytest.mark.skip(reason="no Chromium on this machine (how to enable: see the end)")
     for item in browser_tests:
         item.add_marker(skip)
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    yield  # after the short test summary: this is the run's last line before the counts
     if terminalreporter.stats.get("skipped") and not browsers.find_chromium():
         e2e_skipped = [
             report for report in terminalreporter.stats["skipped"]
