@@ -24,15 +24,11 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     """Tests marked ``postgres`` run only on PostgreSQL (CI's second pass); elsewhere they are
     deselected, not skipped, so a SQLite run never counts them as passing.
 
-    Browser tests are skipped, loudly, on a machine without Chromium (tests/browsers.py), and
-    tests that empty the shared Redis database run one after another on one xdist worker.
+    Browser tests are skipped, loudly, on a machine without Chromium (tests/browsers.py).
     """
     from django.conf import settings
 
     _skip_browser_tests_without_a_browser(items)
-    for item in items:
-        if "real_redis" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("real-redis"))
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]
@@ -205,6 +201,9 @@ def real_redis(settings):
     import redis
 
     url = os.environ.get("XUEXIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+    # One test at a time per Redis database, across test processes (pytest-xdist) and runs:
+    # each empties the database, which would pull it from under another.
+    lock = _redis_lock(url)
     client = redis.Redis.from_url(url)
     client.flushdb()
     settings.CACHES = {
@@ -223,6 +222,20 @@ def real_redis(settings):
     }
     yield client
     client.flushdb()
+    lock.close()
+
+
+def _redis_lock(url: str):  # type: ignore[no-untyped-def]
+    """An exclusive lock on a file named after the Redis URL, held until closed."""
+    import fcntl
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    name = hashlib.sha256(url.encode()).hexdigest()[:16]
+    handle = (Path(tempfile.gettempdir()) / f"xuexin-test-redis-{name}.lock").open("w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 @pytest.fixture
