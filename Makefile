@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ARGS ?=
+# Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install migrate seed lint messages check clean bench restore-drill
 
@@ -21,14 +23,14 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: seed
-	@echo "Serving the simulation at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Serving the simulation at http://$(HOST):$(PORT)/  (Ctrl+C to stop; PORT=8001 make run for another port)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

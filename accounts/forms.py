@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from records.identity import (
 )
 from records.photos import SafeImageFormField
 
+from .captcha import CaptchaInput
 from .models import IdentityClaim, User
 from .validators import normalize_mobile, validate_mobile
 
@@ -34,9 +35,7 @@ ERR_CURRENT_PASSWORD = _("当前密码不正确")
 def captcha_field() -> CaptchaField:
     return CaptchaField(
         label=_("图片验证码"),
-        widget=CaptchaTextInput(
-            attrs={"class": "form-control", "autocomplete": "off", "maxlength": 8}
-        ),
+        widget=CaptchaInput(attrs={"class": "form-control", "autocomplete": "off", "maxlength": 8}),
         error_messages={"invalid": ERR_CAPTCHA, "required": _("请输入图片验证码")},
     )
 

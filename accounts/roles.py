@@ -43,7 +43,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     ]
     + [
         ("helpcenter", f"{action}_{model}")
-        for model in ("category", "article", "announcement")
+        for model in ("category", "article", "announcement", "searchsynonym")
         for action in ("view", "add", "change")
     ],
 }

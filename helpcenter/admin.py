@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .markup import render_markdown
-from .models import Announcement, Article, ArticleVote, Category
+from .models import Announcement, Article, ArticleVote, Category, SearchSynonym
 
 PREVIEW_MAX_CHARS = 100_000
 
@@ -173,3 +173,13 @@ class AnnouncementAdmin(MarkdownPreviewMixin, SimpleHistoryAdmin):
         (_("English"), {"fields": ["title_en", "body_en", "preview_en"]}),
         (_("发布"), {"fields": ["published_at", "is_published", "updated_at"]}),
     ]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(SimpleHistoryAdmin):
+    """Groups of phrasings that the help search treats as one (helpcenter/search.py)."""
+
+    list_display = ["terms", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["terms"]
+    fields = ["terms", "is_active"]

@@ -61,7 +61,7 @@ def published_article_urls(slugs: set[str]) -> dict[str, str]:
 
 
 class _InternalLinks(Treeprocessor):
-    """Resolve ``article:<slug>`` links and demote headings below the page's own <h1>."""
+    """Resolve ``article:<slug>`` links and start the body's headings at <h2>."""
 
     def __init__(self, md: markdown.Markdown, resolve: SlugResolver) -> None:
         super().__init__(md)
@@ -81,9 +81,13 @@ class _InternalLinks(Treeprocessor):
                     # dead end: keep the words, drop the link.
                     anchor.tag = "span"
                     anchor.attrib.clear()
-        for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
-                element.tag = f"h{int(element.tag[1]) + 1}"
+        # The page's <h1> is the title, so the body's shallowest heading becomes <h2> and the
+        # others keep their distance from it: no level is ever skipped (h1 → h3).
+        headings = [e for e in root.iter() if e.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}]
+        if headings:
+            shift = 2 - min(int(e.tag[1]) for e in headings)
+            for element in headings:
+                element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
 
 
 def _split_article_href(href: str) -> tuple[str, str]:

@@ -7,6 +7,8 @@ publish in Chinese first.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -218,3 +220,45 @@ class Announcement(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title_zh
+
+
+SYNONYM_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class SearchSynonymQuerySet(models.QuerySet):
+    def snapshot(self) -> tuple[str, list[list[str]]]:
+        """In one query: a version that changes whenever a group is added, removed or saved
+        (part of search cache keys), and every active group as its distinct, case-folded
+        phrasings."""
+        rows = list(self.values_list("terms", "is_active", "updated_at"))
+        last = max((updated.timestamp() for _terms, _active, updated in rows), default=0)
+        groups = []
+        for terms, active, _updated in rows:
+            group = [t.strip().casefold() for t in SYNONYM_SEPARATORS.split(terms)]
+            group = list(dict.fromkeys(term for term in group if term))
+            if active and len(group) > 1:
+                groups.append(group)
+        return f"{len(rows)}-{last}", groups
+
+
+class SearchSynonym(models.Model):
+    """Phrasings the help search treats as the same (忘记密码 = 找回密码), edited by staff."""
+
+    terms = models.CharField(
+        _("同义说法"),
+        max_length=500,
+        help_text=_("用逗号或顿号分隔意思相同的说法，例如：忘记密码、找回密码、重置密码"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新于"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SearchSynonymQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("搜索同义词")
+        verbose_name_plural = _("搜索同义词")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.terms

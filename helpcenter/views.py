@@ -94,13 +94,15 @@ def vote(request: HttpRequest, category: str, slug: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[: help_search.MAX_QUERY_LENGTH]
     terms = help_search.search_terms(query)
-    ids = help_search.matching_article_ids(terms)
+    synonyms = help_search.synonym_groups() if terms else ("", [])
+    ids = help_search.matching_article_ids(terms, synonyms)
     capped = len(ids) > help_search.RESULT_CAP
     page = Paginator(ids[: help_search.RESULT_CAP], RESULTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     by_id = Article.objects.select_related("category").in_bulk(list(page.object_list))
-    hits = [help_search.build_hit(by_id[pk], terms) for pk in page.object_list if pk in by_id]
+    marked = help_search.highlight_terms(terms, synonyms[1]) if ids else terms
+    hits = [help_search.build_hit(by_id[pk], marked) for pk in page.object_list if pk in by_id]
     return render(
         request,
         "helpcenter/search.html",

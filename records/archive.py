@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -25,7 +26,7 @@ from xuexin import memo
 
 from . import corrections
 from .access import parse_public_id
-from .forms import BindForm, CorrectionForm, PhotoReviewForm
+from .forms import BindForm, CorrectionForm, PhotoReviewForm, photo_of
 from .models import (
     CorrectionEvent,
     CorrectionRequest,
@@ -43,7 +44,8 @@ from .views import private_file_response
 # Each worker's renderings of 学籍 pages, by account (see xuexin.memo).
 PAGES = memo.Memo(max_entries=2048)
 
-ERR_BIND_FAILED = _(
+# Lazy: a message built at import would always be Chinese, whatever the reader chose.
+ERR_BIND_FAILED = gettext_lazy(
     "未能绑定该学籍。常见原因：学校上报的姓名或证件号码与您注册时填写的不一致；"
     "学校尚未完成学籍注册；该学籍不在查询范围内。请核对后重试，或联系学校学籍管理部门。"
 )
@@ -135,7 +137,11 @@ def cards_version(person, enrollments: list[Enrollment]) -> str:  # type: ignore
 def xueli(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     qualifications = (
-        list(Qualification.objects.for_person(person).select_related("school", "person"))
+        list(
+            Qualification.objects.for_person(person).select_related(
+                "school", "person", "enrollment"
+            )
+        )
         if person
         else []
     )
@@ -232,9 +238,10 @@ def bind(request: HttpRequest) -> HttpResponse:
 def photo_review(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     enrollments = _enrollments(person) if person else []
+    posted: tuple[int, str, PhotoReviewForm] | None = None
     if request.method == "POST":
         enrollment = _own_enrollment(request, request.POST.get("enrollment"))
-        form = PhotoReviewForm(request.POST)
+        form = PhotoReviewForm(request.POST, enrollment=enrollment)
         if form.is_valid():
             data = form.cleaned_data
             PhotoReview.objects.update_or_create(
@@ -250,13 +257,24 @@ def photo_review(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("图像校对结果已提交。"))
             return redirect("records:photo-review")
-        messages.error(request, "；".join(form.errors.get("comment", [])) or _("请选择校对结果。"))
-    rows = [
-        (enrollment, kind, label, {r.kind: r for r in enrollment.photo_reviews.all()}.get(kind))
-        for enrollment in enrollments
-        for kind, label in PhotoKind.choices
-    ]
-    return render(request, "records/photo_review.html", {"rows": rows, "tab": "xueji"})
+        # The card that was sent shows its errors at the fields, with the choices kept.
+        posted = (enrollment.pk, str(request.POST.get("kind", "")), form)
+    rows = []
+    for enrollment in enrollments:
+        reviews = {r.kind: r for r in enrollment.photo_reviews.all()}
+        for kind, label in PhotoKind.choices:
+            review = reviews.get(kind)
+            if posted and posted[:2] == (enrollment.pk, kind):
+                form = posted[2]
+            else:
+                initial = {"kind": kind}
+                if review:
+                    initial.update(verdict=review.verdict, comment=review.comment)
+                form = PhotoReviewForm(initial=initial)
+            has_photo = bool(photo_of(enrollment, kind))
+            rows.append((enrollment, kind, label, review, form, has_photo))
+    context = {"rows": rows, "tab": "xueji"}
+    return render(request, "records/photo_review.html", context, status=400 if posted else 200)
 
 
 def _own_enrollment(request: HttpRequest, raw_id: str | None) -> Enrollment:

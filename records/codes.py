@@ -136,6 +136,8 @@ LEVEL_CERT_CODES = {
 }
 
 CATEGORIES = [
+    # Graduate students' 学籍 and 学历 read 研究生 on the real site (seed figure 4-2).
+    ("研究生", _("研究生")),
     ("普通高等教育", _("普通高等教育")),
     ("成人高等教育", _("成人高等教育")),
     ("网络教育", _("网络教育")),
@@ -145,6 +147,7 @@ CATEGORIES = [
 ]
 # 办学类型 digit in a 学历证书编号; None where the code is not established.
 CATEGORY_CERT_CODES = {
+    "研究生": "1",
     "普通高等教育": "1",
     "成人高等教育": "5",
     "网络教育": "7",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
 
+from . import display
 from .models import (
     OPEN_CORRECTION_STATUSES,
     CorrectionEvent,
@@ -128,7 +129,7 @@ def label_for(record: models.Model, field: str, stored: str) -> str:
             day = datetime.date.fromisoformat(stored)
         except ValueError:
             return stored
-        return f"{day:%Y}年{day:%m}月{day:%d}日"
+        return display.record_date(day)
     return stored
 
 

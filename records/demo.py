@@ -59,7 +59,9 @@ PRESIDENTS = ["郝平", "邱勇", "林建华", "金力", "陈杰", "吴朝晖"]
 ETHNIC_MIX = ["01"] * 12 + ["08", "03", "11", "05", "06", "04", "02", "07", "10", "14", "13"]
 
 # Names that exercise the name rules: a CJK Extension B character and the middle dot.
-SPECIAL_NAMES = ["陈𠮷", "阿依古丽·买买提", "欧阳子涵", "扎西·顿珠"]
+# Names that test the rules (an Extension B character, the middle dot), with the sex they
+# are read as (None: either).
+SPECIAL_NAMES = [("陈𠮷", None), ("阿依古丽·买买提", "2"), ("欧阳子涵", None), ("扎西·顿珠", "1")]
 
 
 @dataclass
@@ -225,7 +227,7 @@ def _example_student(report: SeedReport) -> Person:
             level="硕士研究生",
             major="社会保障",
             duration="3",
-            category="普通高等教育",
+            category="研究生",  # as the seed document's 学籍 card shows it
             study_mode="全日制",
             branch="政治与公共事务管理学院",
             department="社会保障系",
@@ -269,7 +271,7 @@ def _plans_for(
             EnrollmentPlan(
                 rng.choice(schools), "硕士研究生", rng.choice(MAJORS["硕士研究生"]),
                 datetime.date(master_start, 9, 1), graduated=master_start + 3 <= 2025,
-                study_mode="全日制",
+                study_mode="全日制", category="研究生",
             )
         )  # fmt: skip
         if master_start + 3 <= 2022 and kind > 0.88:
@@ -277,7 +279,7 @@ def _plans_for(
                 EnrollmentPlan(
                     rng.choice(schools), "博士研究生", rng.choice(MAJORS["博士研究生"]),
                     datetime.date(master_start + 3, 9, 1), graduated=False,
-                    study_mode="全日制",
+                    study_mode="全日制", category="研究生",
                 )
             )  # fmt: skip
     return plans
@@ -341,9 +343,17 @@ def seed(person_count: int = PERSON_COUNT) -> SeedReport:
         rng = random.Random(f"{SEED}:{index}")
         birth = datetime.date(rng.randint(1980, 2006), rng.randint(1, 12), rng.randint(1, 28))
         sequence = rng.randint(1, 999)
+        if index < len(SPECIAL_NAMES) and SPECIAL_NAMES[index][1] is not None:
+            # The sex a reader expects from the name: an odd sequence is a man, even a woman.
+            sequence = sequence - sequence % 2 + (1 if SPECIAL_NAMES[index][1] == "1" else 0) or 2
+        gender = synthetic.gender_of_sequence(sequence)
         area = rng.choice(synthetic.AREA_CODES)
         id_number = synthetic.resident_id(area, birth, sequence)
-        name = SPECIAL_NAMES[index] if index < len(SPECIAL_NAMES) else synthetic.chinese_name(rng)
+        name = (
+            SPECIAL_NAMES[index][0]
+            if index < len(SPECIAL_NAMES)
+            else synthetic.chinese_name(rng, gender)
+        )
         ethnicity = rng.choice(ETHNIC_MIX)
         if name.startswith("阿依古丽"):
             ethnicity = "05"
@@ -353,7 +363,7 @@ def seed(person_count: int = PERSON_COUNT) -> SeedReport:
             name=name,
             id_number=id_number,
             birth=birth,
-            gender=synthetic.gender_of_sequence(sequence),
+            gender=gender,
             ethnicity=ethnicity,
         )
         report.persons_created += created

@@ -9,16 +9,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import display
 from .corrections import check_proposal, field_choices
 from .models import PhotoKind, PhotoReview, School
 from .photos import SafeImageFormField
 
 ERR_WRONG_NEEDS_COMMENT = _("选择“有误”时，请说明照片哪里有误")
+ERR_NO_PHOTO = _("该学籍暂无这张照片，无需校对。照片缺失请联系学校学籍管理部门。")
 
 
 class SchoolChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: School) -> str:
-        return f"{obj.name}（{obj.code}）"
+        return obj.name + display.bracketed(obj.code)
 
 
 class BindForm(forms.Form):
@@ -50,11 +52,24 @@ class PhotoReviewForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("照片有误时请说明，例如：不是本人照片")}),
     )
 
+    def __init__(self, *args: object, enrollment: models.Model | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.enrollment = enrollment
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
+        kind = data.get("kind")
+        if self.enrollment is not None and kind and not photo_of(self.enrollment, str(kind)):
+            # A 暂无照片 placeholder is not a photo: there is nothing for the school to fix.
+            raise ValidationError(ERR_NO_PHOTO, code="no_photo")
         if data.get("verdict") == PhotoReview.Verdict.WRONG and not data.get("comment"):
             self.add_error("comment", ValidationError(ERR_WRONG_NEEDS_COMMENT, code="comment"))
         return data
+
+
+def photo_of(enrollment: models.Model, kind: str):  # type: ignore[no-untyped-def]
+    """The enrolment's photo of ``kind`` (admission / diploma); empty when there is none."""
+    return getattr(enrollment, f"{kind}_photo", None)
 
 
 class CorrectionForm(forms.Form):

@@ -49,11 +49,11 @@ def person_fields(index: int) -> dict[str, object]:
     sequence = rest % 999 + 1
     birth = BIRTH_START + datetime.timedelta(days=(rest // 999) % BIRTH_SPAN_DAYS)
     surname = synthetic.SURNAMES[index % len(synthetic.SURNAMES)]
-    given = synthetic.GIVEN[(index // 7) % len(synthetic.GIVEN)]
-    given += synthetic.GIVEN[(index // 131) % len(synthetic.GIVEN)] if index % 3 else ""
+    gender = synthetic.gender_of_sequence(sequence)
+    names = synthetic.given_names(gender)
     return {
-        "name": surname + given,
-        "gender": synthetic.gender_of_sequence(sequence),
+        "name": surname + names[(index // 7) % len(names)],
+        "gender": gender,
         "birth_date": birth,
         "ethnicity": "01" if index % 10 else "08",
         "id_type": IdType.RESIDENT_ID,

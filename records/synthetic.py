@@ -25,10 +25,16 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁"
     "谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 )
-GIVEN = (
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞"
-    "平刚桂英文华建国志强晓东海燕婷雪梅子涵浩然雨欣思远嘉怡宇轩"
-)
+# Given names as Chinese parents give them, by sex, so that a name never contradicts the 性别
+# next to it (a 李婷 who is 男 is the first thing a Chinese reader notices).
+MALE_GIVEN_NAMES = (
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "超", "刚", "斌", "浩然", "宇轩", "志强", "建国",
+    "晓东", "文博", "子豪", "俊杰", "鹏飞", "海涛", "思远", "嘉诚", "明轩", "家豪", "立新", "振华",
+)  # fmt: skip
+FEMALE_GIVEN_NAMES = (
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "婷", "雪梅", "秀英", "桂兰", "雨欣", "嘉怡",
+    "思琪", "晓燕", "诗涵", "梦瑶", "欣怡", "佳琪", "雅婷", "慧敏", "丽娟", "美玲", "春梅", "玉兰",
+)  # fmt: skip
 
 
 def resident_id(area: str, birth: datetime.date, sequence: int) -> str:
@@ -41,9 +47,13 @@ def gender_of_sequence(sequence: int) -> str:
     return "1" if sequence % 2 else "2"
 
 
-def chinese_name(rng: random.Random) -> str:
-    given_length = rng.choice([1, 2, 2])
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_length))
+def given_names(gender: str) -> tuple[str, ...]:
+    """The given names for a GB/T 2261.1 sex code: "2" is female, anything else male."""
+    return FEMALE_GIVEN_NAMES if gender == "2" else MALE_GIVEN_NAMES
+
+
+def chinese_name(rng: random.Random, gender: str) -> str:
+    return rng.choice(SURNAMES) + rng.choice(given_names(gender))
 
 
 def diploma_number(*, school_code: str, category: str, year: int, level: str, sequence: int) -> str:

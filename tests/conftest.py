@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from records.models import Enrollment, Person, School
+from tests import browsers
 from tests.factories import UserFactory, photo_file
 from tests.twofactor import verified_login
 from xuexin import memo
@@ -21,9 +22,13 @@ from xuexin import memo
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     """Tests marked ``postgres`` run only on PostgreSQL (CI's second pass); elsewhere they are
-    deselected, not skipped, so a SQLite run never counts them as passing."""
+    deselected, not skipped, so a SQLite run never counts them as passing.
+
+    Browser tests are skipped, loudly, on a machine without Chromium (tests/browsers.py).
+    """
     from django.conf import settings
 
+    _skip_browser_tests_without_a_browser(items)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]
@@ -31,6 +36,27 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def _skip_browser_tests_without_a_browser(items) -> None:  # type: ignore[no-untyped-def]
+    browser_tests = [item for item in items if item.get_closest_marker("e2e") is not None]
+    if not browser_tests or browsers.browser_required() or browsers.find_chromium():
+        return
+    skip = pytest.mark.skip(reason="no Chromium on this machine (how to enable: see the end)")
+    for item in browser_tests:
+        item.add_marker(skip)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    yield  # after the short test summary: this is the run's last line before the counts
+    if terminalreporter.stats.get("skipped") and not browsers.find_chromium():
+        e2e_skipped = [
+            report for report in terminalreporter.stats["skipped"]
+            if "e2e" in getattr(report, "keywords", {})
+        ]  # fmt: skip
+        if e2e_skipped:
+            terminalreporter.write_line(f"{len(e2e_skipped)} {browsers.HOW_TO_ENABLE}", yellow=True)
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +201,9 @@ def real_redis(settings):
     import redis
 
     url = os.environ.get("XUEXIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+    # One test at a time per Redis database, across test processes (pytest-xdist) and runs:
+    # each empties the database, which would pull it from under another.
+    lock = _redis_lock(url)
     client = redis.Redis.from_url(url)
     client.flushdb()
     settings.CACHES = {
@@ -193,6 +222,20 @@ def real_redis(settings):
     }
     yield client
     client.flushdb()
+    lock.close()
+
+
+def _redis_lock(url: str):  # type: ignore[no-untyped-def]
+    """An exclusive lock on a file named after the Redis URL, held until closed."""
+    import fcntl
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    name = hashlib.sha256(url.encode()).hexdigest()[:16]
+    handle = (Path(tempfile.gettempdir()) / f"xuexin-test-redis-{name}.lock").open("w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 @pytest.fixture

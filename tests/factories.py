@@ -32,9 +32,11 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Params:
         sequence = factory.Sequence(lambda n: 1 + (n % 998))
 
-    name = factory.Sequence(lambda n: synthetic.chinese_name(random.Random(n)))
     birth_date = factory.Sequence(lambda n: datetime.date(1990, 1, 1) + datetime.timedelta(days=n))
     gender = factory.LazyAttribute(lambda o: synthetic.gender_of_sequence(o.sequence))
+    name = factory.LazyAttribute(
+        lambda o: synthetic.chinese_name(random.Random(o.sequence), o.gender)
+    )
     ethnicity = "01"
     id_type = IdType.RESIDENT_ID
     id_number = factory.LazyAttribute(

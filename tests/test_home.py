@@ -168,3 +168,44 @@ def test_the_sitemap_links_to_every_public_service(client: Client) -> None:
 
 def test_the_edu_page_lists_the_schools(client: Client, people) -> None:
     assert "10558" in client.get(reverse("edu")).content.decode()
+
+
+def test_favicon_ico_leads_to_the_portals_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("/img/favicon.ico")
+
+
+@pytest.fixture
+def demo_mode(settings):  # type: ignore[no-untyped-def]
+    """DEBUG on, as `make run` serves the demo, with the branded error pages installed."""
+    settings.DEBUG = True
+    if "xuexin.errors.BrandedErrorsMiddleware" not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, "xuexin.errors.BrandedErrorsMiddleware"]
+
+
+@pytest.mark.django_db
+def test_the_demo_answers_an_unknown_address_with_the_portals_404(client, demo_mode):
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+
+    assert response.status_code == 404
+    assert "仿真系统" in html and "页面不存在" in html
+    assert "URLconf" not in html  # not Django's technical page listing every pattern
+
+
+@pytest.mark.django_db
+def test_the_demo_still_adds_a_missing_slash(client, demo_mode):
+    response = client.get("/help")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/help/"
+
+
+@pytest.mark.django_db
+def test_the_demo_answers_a_404_raised_in_a_view_with_the_portals_page(client, demo_mode):
+    response = client.get("/help/no-such-category/")
+
+    assert response.status_code == 404
+    assert "仿真系统" in response.content.decode()

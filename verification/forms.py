@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.forms import captcha_field
 from records.identity import normalize_person_name
@@ -56,7 +56,10 @@ class XueliQueryForm(forms.Form):
 
 def month_choices() -> list[tuple[int, str]]:
     # Built per form, in the reader's language, not once at import time.
-    return [(n, gettext("%(n)d 个月") % {"n": n}) for n in range(MIN_MONTHS, MAX_MONTHS + 1)]
+    return [
+        (n, ngettext("%(n)d 个月", "%(n)d 个月", n) % {"n": n})
+        for n in range(MIN_MONTHS, MAX_MONTHS + 1)
+    ]
 
 
 class ApplyForm(forms.Form):

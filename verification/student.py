@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from records.archive import archive_page
+from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
 from . import codes, journal, presentation, services
@@ -35,7 +36,7 @@ def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]: 
         for record in model.objects.for_person(person).select_related("school", "person"):
             token = f"{kind}:{record.public_id}"
             found[token] = record
-            choices.append((token, f"{label} · {record}"))
+            choices.append((token, f"{label} · {record_title(record)}"))
     return choices, found
 
 
@@ -91,7 +92,11 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     report = _own_report(request, code)
     journal.flush()  # 查验记录 up to this moment
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
-    qr_svg = segno.make(public_url, error="m").svg_inline(scale=4, border=2)
+    # A viewBox and no fixed size: CSS scales the whole code instead of cropping its edges;
+    # the quiet zone is the four modules scanners expect.
+    qr_svg = segno.make(public_url, error="m").svg_inline(
+        scale=4, border=4, omitsize=True, svgclass="report-qr-code", title=_("在线验证二维码")
+    )
     context = {
         "report": report,
         "rows": presentation.rows(report.payload),

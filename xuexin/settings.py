@@ -129,6 +129,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+# The demo runs with DEBUG on; it still answers errors with the portal's own 404/500 pages unless
+# the developer asks for Django's trace pages (XUEXIN_DEBUG_PAGES=true).
+if DEBUG and not env_bool("XUEXIN_DEBUG_PAGES", False):
+    MIDDLEWARE.append("xuexin.errors.BrandedErrorsMiddleware")
 
 ROOT_URLCONF = "xuexin.urls"
 

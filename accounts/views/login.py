@@ -63,9 +63,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 services.record_login(user, request)
                 services.bind_matching_person(user)
                 return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
-            form.add_error(None, ERR_LOGIN)
             if _failures(request, username) >= settings.LOGIN_CAPTCHA_AFTER_FAILURES:
+                # From now on the captcha is required: show it on this very page, so the next
+                # attempt can succeed (DESIGN §4.3).
                 request.session[CAPTCHA_FLAG] = True
+                form = LoginForm(initial={"username": username}, needs_captcha=True)
+                form.cleaned_data = {}  # an unbound form that carries the one login message
+            form.add_error(None, ERR_LOGIN)
     context = {"form": form, "next": _safe_next(request) or ""}
     return render(request, "accounts/login.html", context)
 

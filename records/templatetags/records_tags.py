@@ -1,22 +1,41 @@
-"""Display helpers for record cards: dates as 2018年09月07日, 学制 as 3 年."""
+"""Display helpers for record cards (records.display): dates, lists, brackets, titles."""
 
 from __future__ import annotations
 
 import datetime
 
 from django import template
-from django.utils.translation import get_language
+
+from records import display
 
 register = template.Library()
 
 
 @register.filter
 def record_date(value: datetime.date | None) -> str:
-    if not value:
-        return ""
-    if (get_language() or "").startswith("zh"):
-        return f"{value:%Y}年{value:%m}月{value:%d}日"
-    return value.isoformat()
+    return display.record_date(value)
+
+
+@register.filter
+def list_text(items) -> str:  # type: ignore[no-untyped-def]
+    """甲、乙 on Chinese pages, "a, b" on English ones."""
+    return display.list_text(items)
+
+
+@register.filter
+def bracketed(text: object) -> str:
+    """（说明） on Chinese pages, " (note)" on English ones."""
+    return display.bracketed(text)
+
+
+@register.filter
+def record_title(record) -> str:  # type: ignore[no-untyped-def]
+    return display.record_title(record)
+
+
+@register.filter
+def degree_title(degree) -> str:  # type: ignore[no-untyped-def]
+    return display.degree_title(degree)
 
 
 @register.filter

@@ -71,6 +71,16 @@ def test_the_captcha_appears_after_three_failures(client, student):
     assert page.status_code == 200 and 'name="captcha_1"' in page.content.decode()
 
 
+def test_the_page_answering_the_third_failure_already_shows_the_captcha(client, student):
+    for _ in range(2):
+        login(client, student.phone, "wrong password")
+    page = login(client, student.phone, "wrong password").content.decode()
+
+    assert 'name="captcha_1"' in page
+    assert f'value="{student.phone}"' in page  # the username stays filled in
+    assert 'alt="captcha"' not in page  # the image is described in words
+
+
 def test_with_the_captcha_solved_the_right_password_works(client, student):
     for _ in range(3):
         login(client, student.phone, "wrong password")

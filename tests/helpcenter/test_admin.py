@@ -41,7 +41,7 @@ def test_the_preview_returns_sanitised_html(admin_client_):
     )
 
     assert response.status_code == 200
-    assert response.json() == {"html": '<h3>标题</h3>\n<p><img src="x"></p>'}
+    assert response.json() == {"html": '<h2>标题</h2>\n<p><img src="x"></p>'}
 
 
 def test_the_preview_is_for_staff_only(client, student):

@@ -58,7 +58,7 @@ def test_an_announcement_has_its_own_page(client):
     response = client.get(reverse("helpcenter:news", args=[announcement.pk]))
 
     assert response.status_code == 200
-    assert "<h3>要点</h3>" in response.content.decode()
+    assert "<h2>要点</h2>" in response.content.decode()
     assert "010-82199588" in response.content.decode()
 
 

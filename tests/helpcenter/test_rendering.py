@@ -93,6 +93,12 @@ def test_headings_are_demoted_below_the_page_title():
     assert html == "<h2>一级</h2>\n<h3>二级</h3>"
 
 
+def test_a_body_that_starts_at_h2_keeps_h2_so_no_level_is_skipped():
+    html = render_markdown("## 操作步骤\n\n### 第一步")
+
+    assert html == "<h2>操作步骤</h2>\n<h3>第一步</h3>"
+
+
 def test_a_changed_article_set_refreshes_cached_links(client):
     page_of(client, "见[后来的文章](article:later)。")  # cached while "later" does not exist
     target = ArticleFactory(slug="later")

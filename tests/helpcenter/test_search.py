@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from helpcenter.models import SearchSynonym
 from helpcenter.search import RESULT_CAP, highlight
 
 from .conftest import ArticleFactory, CategoryFactory
@@ -111,9 +114,9 @@ def test_results_are_capped_and_paginated(client):
 def test_the_search_page_stays_within_its_query_budget(
     client, help_content, django_assert_max_num_queries
 ):
-    # Content version (the result cache key), matching ids, the page's articles, categories
-    # and navigation articles.
-    with django_assert_max_num_queries(5):
+    # Synonym groups and content version (the result cache key), matching ids, the page's
+    # articles, categories and navigation articles.
+    with django_assert_max_num_queries(6):
         client.get(reverse("helpcenter:search"), {"q": "验证码"})
 
 
@@ -122,8 +125,8 @@ def test_a_repeated_search_is_answered_from_the_cache(
 ):
     client.get(reverse("helpcenter:search"), {"q": "验证码"})
 
-    # Content version, the page's articles, categories and navigation articles.
-    with django_assert_max_num_queries(4):
+    # Synonym groups, content version, the page's articles, categories, navigation articles.
+    with django_assert_max_num_queries(5):
         client.get(reverse("helpcenter:search"), {"q": "验证码"})
 
 
@@ -132,3 +135,54 @@ def test_a_new_article_shows_up_in_a_search_that_was_cached(client):
     ArticleFactory(title_zh="新近发布的文章")
 
     assert "找到 1 篇" in results_of(search(client, "新近发布"))
+
+
+# Queries as people type them, and the article that must come first (issue: help search that
+# understands Chinese word forms, and the same in English).
+FIRST_HITS = [
+    ("zh-hans", "身份证号码重复", "id-number-taken"),
+    ("zh-hans", "身份证号重复", "id-number-taken"),
+    ("zh-hans", "身份证重复", "id-number-taken"),
+    ("zh-hans", "重复注册", "id-number-taken"),
+    ("zh-hans", "收不到验证码", "sms-code-not-received"),
+    ("zh-hans", "忘记密码", "forgot-username-or-password"),
+    ("zh-hans", "找回密码", "forgot-username-or-password"),
+    ("zh-hans", "忘记用户名或密码怎么办", "forgot-username-or-password"),
+    ("en", "身份证号码重复", "id-number-taken"),
+    ("en", "duplicate ID number", "id-number-taken"),
+    ("en", "ID number already registered", "id-number-taken"),
+    ("en", "SMS code not received", "sms-code-not-received"),
+    ("en", "forgot password", "forgot-username-or-password"),
+    ("en", "reset my password", "forgot-username-or-password"),
+]
+
+
+@pytest.mark.parametrize(("language", "query", "slug"), FIRST_HITS)
+def test_the_right_article_comes_first(client, help_content, language, query, slug):
+    client.cookies["django_language"] = language
+    html = results_of(search(client, query))
+
+    first = re.search(r'class="help-result-title" href="/help/[a-z-]+/([a-z0-9-]+)/"', html)
+    assert first is not None, f"{query!r} found nothing"
+    assert first.group(1) == slug
+
+
+def test_a_synonym_staff_add_in_the_admin_is_used_at_once(client, help_content):
+    assert "没有找到" in results_of(search(client, "身份撞车"))
+
+    SearchSynonym.objects.create(terms="身份撞车，身份证号重复")
+
+    html = results_of(search(client, "身份撞车"))
+    assert 'href="/help/registration/id-number-taken/"' in html
+
+
+def test_a_disabled_synonym_group_is_ignored(client, help_content):
+    SearchSynonym.objects.create(terms="身份撞车，身份证号重复", is_active=False)
+
+    assert "id-number-taken" not in results_of(search(client, "身份撞车"))
+
+
+def test_filler_words_alone_do_not_decide(client, help_content):
+    html = results_of(search(client, "收不到验证码怎么办"))
+
+    assert 'href="/help/registration/sms-code-not-received/"' in html

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from records.demo import EXAMPLE_ID
+from records import synthetic
+from records.demo import EXAMPLE_ID, SPECIAL_NAMES
 from records.models import DegreeAward, Enrollment, Person, Qualification, School
 from surveys.demo import COHORT_SIZE
 
@@ -41,8 +42,11 @@ def seeded():
 
 def test_running_it_twice_changes_nothing(seeded):
     before = snapshot()
-    call_command("seed_demo", allow_demo_logins=True, stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", allow_demo_logins=True, base_url="http://127.0.0.1:8013", stdout=out)
     assert snapshot() == before
+    # `make run PORT=8013` passes its address: what is printed follows it.
+    assert "Admin: http://127.0.0.1:8013/admin/" in out.getvalue()
 
 
 def test_it_builds_the_demo_data_set_and_prints_the_logins(seeded):
@@ -56,6 +60,12 @@ def test_it_builds_the_demo_data_set_and_prints_the_logins(seeded):
     assert any("\U00020000" <= ch <= "\U0002a6df" for name in names for ch in name)
     assert any("·" in name for name in names)
     assert Person.objects.values("ethnicity").distinct().count() >= 5
+    # Given names agree with the 性别 beside them.
+    generated = Person.objects.exclude(id_number=EXAMPLE_ID).exclude(name__contains="·")
+    for person in generated.exclude(name__in=[name for name, _sex in SPECIAL_NAMES]):
+        assert person.name[1:] in synthetic.given_names(person.gender), person.name
+    graduate = Enrollment.objects.filter(level__in=["硕士研究生", "博士研究生"])
+    assert graduate.exists() and not graduate.exclude(category="研究生").exists()
     for model in (Person, Enrollment, Qualification, DegreeAward):
         for row in model.objects.all():
             row.full_clean()
@@ -64,10 +74,12 @@ def test_it_builds_the_demo_data_set_and_prints_the_logins(seeded):
 def test_it_builds_the_example_student_and_binds_the_demo_login(seeded):
     example = Person.objects.get(id_number=EXAMPLE_ID)
     assert (example.gender, example.ethnicity, example.enrollments.count()) == ("1", "08", 2)
+    assert (example.name, example.birth_date) == ("韦明华", datetime.date(1994, 5, 16))
     master = example.enrollments.get(level="硕士研究生")
     assert (master.major, master.duration, master.study_mode, master.status) == (
         "社会保障", "3", "全日制", "在籍（注册学籍）"
     )  # fmt: skip
+    assert master.category == "研究生"  # as on the seed document's 学籍 card
     assert (master.entry_date, master.expected_graduation_date) == (
         datetime.date(2018, 9, 7), datetime.date(2021, 7, 1)
     )  # fmt: skip

@@ -37,7 +37,7 @@ def test_the_report_carries_the_simulation_mark(client, report):
 def test_the_privacy_headers_are_set(client, report):
     response = client.get(f"/verify/{report.code}/")
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             metavar="N",
             help="also make sure N synthetic people with one enrolment each exist (benchmarks)",
         )
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="where the demo is served, for the addresses printed (make run passes its PORT)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG and not options["allow_demo_logins"]:
@@ -53,7 +58,9 @@ class Command(BaseCommand):
             )
             if login.totp_key:
                 self.stdout.write(f"  {'':<10} TOTP secret {login.totp_secret}")
-        self.stdout.write("  Admin: http://127.0.0.1:8000/admin/")
+        base_url = str(options["base_url"]).rstrip("/")
+        self.stdout.write(f"  Site:  {base_url}/")
+        self.stdout.write(f"  Admin: {base_url}/admin/")
         if options["persons"]:
             added = scale.seed_scale(int(options["persons"]), progress=self._progress)
             self.stdout.write(f"Scale people added: {added}")
