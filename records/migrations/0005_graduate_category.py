@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0003_record_versions_and_photo_decisions'),
+        ('records', '0004_withdrawn_enrollments_and_identity_changes'),
     ]
 
     operations = [
