@@ -250,6 +250,13 @@ def _free_id_number(area: str, birth: datetime.date, sequence: int) -> str:
     raise RuntimeError("no free ID number")  # pragma: no cover - 999 tries per birth date
 
 
+def _category(level: str, adult: bool) -> str:
+    # Graduate students' records read 研究生, as on the real site.
+    if level.endswith("研究生"):
+        return "研究生"
+    return "成人高等教育" if adult else "普通高等教育"
+
+
 def _graduate(index: int, schools: dict[str, School], photo: str) -> bool:
     """One synthetic 2021届 graduate with one 学籍; False if already there."""
     rng = random.Random(f"{SEED}:graduate:{index}")
@@ -259,22 +266,22 @@ def _graduate(index: int, schools: dict[str, School], photo: str) -> bool:
         level = "专科"
     else:
         level = "硕士研究生" if rng.random() < 0.22 else "本科"
-    adult = rng.random() < 0.08
+    adult = rng.random() < 0.08 and level != "硕士研究生"
     years = {"本科": 4, "硕士研究生": 3, "专科": 3}[level]
     entry = datetime.date(2021 - years, 9, 1)
     birth = datetime.date(entry.year - (22 if level == "硕士研究生" else 18), rng.randint(1, 12),
                           rng.randint(1, 28))  # fmt: skip
     sequence = rng.randint(1, 998)
     area = rng.choice(synthetic.AREA_CODES)
-    name = synthetic.chinese_name(rng)
     major = rng.choice(COHORT_MAJORS[level])
     number = f"{entry.year}{school.code[-3:]}7{index:04d}"
     if Enrollment.objects.filter(school=school, student_number=number).exists():
         return False
     id_number = _free_id_number(area, birth, sequence)
+    gender = synthetic.gender_of_sequence(int(id_number[14:17]))
     person = Person(
-        name=name,
-        gender=synthetic.gender_of_sequence(int(id_number[14:17])),
+        name=synthetic.chinese_name(rng, gender),
+        gender=gender,
         birth_date=birth,
         ethnicity=rng.choice(["01"] * 8 + ["08", "03"]),
         id_type=IdType.RESIDENT_ID,
@@ -289,7 +296,7 @@ def _graduate(index: int, schools: dict[str, School], photo: str) -> bool:
         level=level,
         major=major,
         duration=str(years),
-        category="成人高等教育" if adult else "普通高等教育",
+        category=_category(level, adult),
         study_mode="业余" if adult else ("全日制" if level == "硕士研究生" else "普通全日制"),
         department=f"{major}系",
         class_name=f"{major[:2]}{str(entry.year)[2:]}01班",
@@ -318,7 +325,7 @@ def _survey(today: datetime.date) -> Survey:
         intro_en=INTRO_EN,
         cohort=2021,
         levels=["专科", "本科", "硕士研究生", "博士研究生"],
-        categories=["普通高等教育"],
+        categories=["普通高等教育", "研究生"],
         # Open while the demo is used: from two weeks before it was seeded, for half a year.
         opens_on=today - datetime.timedelta(days=14),
         closes_on=today + datetime.timedelta(days=180),
