@@ -61,9 +61,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
 
 @pytest.fixture(autouse=True)
 def fresh_fragment_cache():
-    """Rendered fragments and kept rows live per process: one test's never leak into the next."""
+    """Caches live per process: one test's fragments, kept rows and throttle counts never leak
+    into the next (with two test processes, which tests share a process is left to chance)."""
     from django.core.cache import caches
 
+    caches["default"].clear()
     caches["fragments"].clear()
     memo.clear_all()
 
