@@ -306,8 +306,12 @@ OTP_MAX_ATTEMPTS = 5
 OTP_RESEND_SECONDS = 60
 OTP_DAILY_LIMIT_PER_DESTINATION = 10
 OTP_DAILY_LIMIT_PER_IP = env_int("XUEXIN_OTP_DAILY_LIMIT_PER_IP", 30)
-# Identity check by school name: tries per account per day.
-IDENTITY_CHECK_DAILY_TRIES = 5
+# Registration and recovery POSTs (django-ratelimit notation): per address, and per target
+# (the phone, username or ID number typed, or the account being recovered).
+ACCOUNT_RATE_PER_ADDRESS = os.environ.get("XUEXIN_ACCOUNT_RATE_PER_ADDRESS", "60/h")
+ACCOUNT_RATE_PER_TARGET = os.environ.get("XUEXIN_ACCOUNT_RATE_PER_TARGET", "10/h")
+# Identity check by facts from one's records: tries per ID number per day, across accounts.
+IDENTITY_CHECK_DAILY_TRIES = 3
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
