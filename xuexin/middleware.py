@@ -12,14 +12,19 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from xuexin.logging import log_event
+
 LAST_SEEN_KEY = "_last_seen"
+# Set at login (accounts.signals); a session older than the absolute lifetime ends.
+LOGGED_IN_AT_KEY = "_logged_in_at"
 # Writing the session on every request (photos included) would cost a database write each
 # time; once a minute is precise enough for a 30-minute idle timeout.
 TOUCH_EVERY_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
-    """Log out a session that has been idle for SESSION_IDLE_TIMEOUT seconds (DESIGN §4.3)."""
+    """Log out a session idle for SESSION_IDLE_TIMEOUT seconds, or older than
+    SESSION_ABSOLUTE_LIFETIME seconds since its login however busy (DESIGN §4.3)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,7 +33,11 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            started = request.session.setdefault(LOGGED_IN_AT_KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_LIFETIME:
+                log_event("session.expired", user=request.user.pk, reason="absolute")
+                logout(request)
+            elif last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
             elif last_seen is None or now - last_seen >= TOUCH_EVERY_SECONDS:
                 # Saving the session also moves its expiry (SESSION_COOKIE_AGE) forward.

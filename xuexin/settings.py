@@ -232,6 +232,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.passwords.PersonalNumberValidator"},
+    # zxcvbn with the person's context: name, phone, ID, schools, the site's names.
+    {
+        "NAME": "accounts.passwords.ContextualStrengthValidator",
+        "OPTIONS": {"min_score": env_int("XUEXIN_PASSWORD_MIN_SCORE", 2)},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -248,6 +253,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions end after 30 idle minutes (xuexin.middleware.IdleTimeoutMiddleware); the stored
 # expiry follows, refreshed at most once a minute rather than on every request.
 SESSION_IDLE_TIMEOUT = 30 * 60
+# However active, a login lasts at most this long (hours); then the password is asked again.
+SESSION_ABSOLUTE_LIFETIME = env_int("XUEXIN_SESSION_MAX_HOURS", 12) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
