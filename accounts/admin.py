@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from records.admin.decisions import decision_action
 from records.identity import mask_id_number
+from xuexin.logging import log_event
 
-from . import services
+from . import roles, services
 from .models import IdentityClaim, OutboxMessage, User
 
 
@@ -94,6 +100,79 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj: User) -> str:
         return obj.masked_id_number
+
+    # --- No privilege escalation ------------------------------------------------------------
+    # Only superusers grant superuser, staff status, roles (groups) or a registrar's school;
+    # nobody changes their own; a superuser's account is read-only to everyone else. The
+    # fields are read-only in the form, so a crafted POST that sends them changes nothing.
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser or (obj is not None and obj.pk == request.user.pk):
+            fields += [name for name in PRIVILEGE_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and (
+            obj.pk == request.user.pk or (obj.is_superuser and not request.user.is_superuser)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        # The bulk delete action asks has_delete_permission without an object: check each.
+        if any(not self.has_delete_permission(request, user) for user in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        request._roles_before = roles.snapshot(obj.pk) if change else {}  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        roles.log_change(
+            actor=request.user,
+            target=form.instance,
+            before=getattr(request, "_roles_before", {}),
+            ip=services.request_network(request),
+        )
+
+
+PRIVILEGE_FIELDS = ["is_active", "is_staff", "is_superuser", "school", "groups",
+                    "user_permissions"]  # fmt: skip
+
+
+class SuperuserOnlyGroupAdmin(GroupAdmin):
+    """Roles are groups: only superusers change what a role may do, and every change is logged."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_superuser
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        log_event(
+            "role.permissions_changed",
+            actor=request.user.pk,
+            role=form.instance.name,
+            permissions=form.instance.permissions.count(),
+            ip=services.request_network(request),
+        )
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, SuperuserOnlyGroupAdmin)
 
 
 def _evidence(claim: IdentityClaim, side: str) -> str:
@@ -261,3 +340,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class SuperuserOnlyTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """Authenticators are 2FA: only superusers add, change or remove anyone's."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_superuser
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SuperuserOnlyTOTPDeviceAdmin)

@@ -37,8 +37,20 @@ class RedactFilter(logging.Filter):
             record.msg, record.args = cleaned, ()
         fields = getattr(record, "event_fields", None)
         if fields:
-            record.event_fields = {k: redact(str(v)) for k, v in fields.items()}
+            record.event_fields = {k: _redact_value(v) for k, v in fields.items()}
         return True
+
+
+def _redact_value(value: object) -> object:
+    """Numbers, booleans and None stay as they are; text is redacted; lists and dicts are
+    redacted item by item, so a line keeps its structure."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _redact_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_redact_value(v) for v in value]
+    return redact(str(value))
 
 
 class JsonFormatter(logging.Formatter):
