@@ -21,7 +21,7 @@ from records.identity import mask_id_number
 from xuexin.logging import log_event
 
 from . import roles, services
-from .models import IdentityClaim, OutboxMessage, User
+from .models import IdentityClaim, Notification, OutboxMessage, User
 
 
 class StaffUserCreationForm(AdminUserCreationForm):
@@ -358,3 +358,31 @@ class SuperuserOnlyTOTPDeviceAdmin(TOTPDeviceAdmin):
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, SuperuserOnlyTOTPDeviceAdmin)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was told to whom and whether it went out; failed ones stay here for staff."""
+
+    list_display = ["created_at", "channel", "masked_recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    readonly_fields = ["channel", "subject", "body", "status", "created_at", "attempts",
+                       "next_attempt_at", "sent_at", "last_error"]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description=_("接收方"))
+    def masked_recipient(self, obj: Notification) -> str:
+        text = obj.recipient
+        if "@" in text:
+            local, _sep, domain = text.partition("@")
+            return f"{local[:1]}***@{domain}"
+        return f"{text[:3]}****{text[-4:]}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -226,7 +226,7 @@ def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     normalized = codes.normalize_code(code)
     report = (
         services.VerificationReport.objects.live()
-        .filter(code=normalized)
+        .by_code(normalized)
         .select_related("enrollment", "qualification__enrollment")
         .first()
     )
@@ -241,7 +241,7 @@ def _api_error(status: int, error: str) -> JsonResponse:
 
 def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
-        "data": report.payload,
+        "data": report.signed_payload,
         "signature": report.signature,
         "jwks_url": request.build_absolute_uri(reverse("verification:jwks")),
         "verify_url": request.build_absolute_uri(

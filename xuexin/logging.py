@@ -17,7 +17,11 @@ EVENTS = logging.getLogger("xuexin.events")
 
 # 18-character GB 11643 numbers (and 15-digit legacy ones), not inside longer digit runs.
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{3})(\d{8}|\d{11})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_REPORT_CODE = re.compile(r"(?<![0-9A-Za-z])S[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{15}(?![0-9A-Za-z])")
+# Report codes: S + 19 characters, or the 15 of codes issued before (verification.codes).
+_REPORT_CODE = re.compile(
+    r"(?<![0-9A-Za-z])S(?:[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{19}|[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{15})"
+    r"(?![0-9A-Za-z])"
+)
 
 
 def redact(text: str) -> str:

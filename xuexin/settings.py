@@ -293,10 +293,15 @@ CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.unambiguous_challenge"
 # --- SMS and email ------------------------------------------------------------------------
 # Like EMAIL_BACKEND: console (prints), locmem (tests read accounts.sms.outbox) or database (the
 # demo outbox page lists what was sent). Only the gateway is simulated.
+# With DEBUG off the default is the HTTP gateway; `check --deploy` refuses the console, locmem
+# and database (demo outbox) backends and a missing gateway URL.
 SMS_BACKEND = os.environ.get(
     "XUEXIN_SMS_BACKEND",
-    "accounts.sms.DatabaseBackend" if DEBUG else "accounts.sms.ConsoleBackend",
+    "accounts.sms.DatabaseBackend" if DEBUG else "accounts.sms.HttpGatewayBackend",
 )
+SMS_GATEWAY_URL = os.environ.get("XUEXIN_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("XUEXIN_SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("XUEXIN_SMS_GATEWAY_TIMEOUT", 5)
 EMAIL_BACKEND = os.environ.get(
     "XUEXIN_EMAIL_BACKEND",
     "accounts.mail.DatabaseEmailBackend"
@@ -423,6 +428,16 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 REPORT_SIGNING_KEY = os.environ.get("XUEXIN_REPORT_SIGNING_KEY", "").replace("\\n", "\n")
 REPORT_SIGNING_KEY_FILE = VAR_DIR / "report-signing-key.pem"
 REPORT_SIGNING_KEY_FILE_ALLOWED = env_bool("XUEXIN_REPORT_SIGNING_KEY_FILE_ALLOWED", DEBUG)
+# Report codes are stored only as a keyed digest and a sealed copy (verification.codes); the
+# key must be set in production (a deploy check says so). The demo derives one from SECRET_KEY.
+REPORT_CODE_KEY = os.environ.get("XUEXIN_REPORT_CODE_KEY", "")
+REPORT_CODE_KEY_CONFIGURED = bool(REPORT_CODE_KEY)
+if not REPORT_CODE_KEY:
+    import hashlib as _hashlib
+
+    REPORT_CODE_KEY = _hashlib.sha256(b"report-code-key:" + SECRET_KEY.encode()).hexdigest()
+elif len(REPORT_CODE_KEY) < 32:
+    raise ImproperlyConfigured("XUEXIN_REPORT_CODE_KEY must be at least 32 characters long")
 # Public lookups per IP (django-ratelimit syntax), and the captcha once an IP has looked up
 # this many codes within an hour.
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
