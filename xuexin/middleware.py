@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import time
 from collections.abc import Callable
 
@@ -10,7 +11,9 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.views.defaults import bad_request
 
 from xuexin.logging import log_event
 
@@ -114,3 +117,43 @@ class FixedPolicyCSPMiddleware(CSPMiddleware):
             # would never be sent, so asking for it then is an error.
             request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+# C0 controls (NUL included), DEL and the C1 controls; tab, line feed and carriage return are
+# ordinary text in a textarea.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class ControlCharacterMiddleware:
+    """NUL and other control characters in any input are a 400, never a 500.
+
+    PostgreSQL refuses NUL in text, so a NUL in a query or a form field would fail deep inside
+    a query; no person types control characters, so the request is refused at the door: the
+    path, every query parameter and every form field (names and values; uploaded files are
+    bytes and are left to the upload checks).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_control(request):
+            log_event("request.bad_characters", path=_CONTROL.sub("?", request.path)[:200])
+            return bad_request(request, SuspiciousOperation("control characters in the input"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_control(request: HttpRequest) -> bool:
+        if _CONTROL.search(request.path):
+            return True
+        parts = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            parts.append(request.POST)
+        for query in parts:
+            for key, values in query.lists():
+                if _CONTROL.search(key) or any(_CONTROL.search(value) for value in values):
+                    return True
+        return False
