@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.mixins import AccessLoggedAdminMixin
+from audit.models import AccessAction
 from records.admin.decisions import decision_action
 from records.identity import mask_id_number
 from xuexin.logging import log_event
@@ -51,7 +53,9 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AccessLoggedAdminMixin, BaseUserAdmin):
+    access_action = AccessAction.VIEW_ACCOUNT
+
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     ordering = ["-date_joined"]
@@ -231,7 +235,9 @@ def _reject_claim(claim: IdentityClaim, *, reviewer: User, note: str) -> None:
 
 
 @admin.register(IdentityClaim)
-class IdentityClaimAdmin(admin.ModelAdmin):
+class IdentityClaimAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_action = AccessAction.VIEW_CLAIM
+
     form = ClaimDecisionForm
     actions = [
         decision_action(

@@ -118,7 +118,8 @@ def _web(request: HttpRequest) -> str:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "verification/not_found.html", status=404)
+    # Switches language by link, like the report itself: a verifier's visit sets no cookie.
+    return render(request, "verification/not_found.html", {"language_links": True}, status=404)
 
 
 @public_view()

@@ -381,6 +381,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Shown in the header and footer of every page, and in every report (DESIGN §0).
 SIMULATION_NOTICE = _("仿真系统")
 
+# --- Logs and retention (README "Logs and retention") -------------------------------------
+# Days each kind of record is kept; `manage.py purge_expired` (daily) deletes older ones. Log
+# files are rotated by the system (deploy/logrotate.conf keeps 180 days).
+RETENTION_DAYS = {
+    "one_time_codes": env_int("XUEXIN_RETENTION_CODES_DAYS", 30),
+    "outbox": env_int("XUEXIN_RETENTION_OUTBOX_DAYS", 30),
+    "login_events": env_int("XUEXIN_RETENTION_LOGINS_DAYS", 180),
+    "notifications": env_int("XUEXIN_RETENTION_NOTIFICATIONS_DAYS", 180),
+    "login_failures": env_int("XUEXIN_RETENTION_LOGIN_FAILURES_DAYS", 30),
+    "access_log": env_int("XUEXIN_RETENTION_ACCESS_LOG_DAYS", 3 * 365),
+}
+# Optional: also write the structured lines to this file (reopened after logrotate moves it).
+LOG_FILE = os.environ.get("XUEXIN_LOG_FILE", "")
+
 LOG_FORMAT = os.environ.get("XUEXIN_LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("XUEXIN_LOG_FORMAT must be plain or json")
@@ -400,9 +414,24 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["redact"],
-        }
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": LOG_FILE,
+                    "formatter": "json",
+                    "filters": ["redact"],
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console", "file"] if LOG_FILE else ["console"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # axes reports every login at INFO; our own lines (masked) are enough.
@@ -466,6 +495,11 @@ CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# Refusals are logged as security events (xuexin.errors); the page stays Django's.
+CSRF_FAILURE_VIEW = "xuexin.errors.csrf_failure"
+# The CSRF cookie lasts as long as the browser session, not a year: a verifier who posts the
+# lookup form once carries nothing away (public report pages set no cookie at all).
+CSRF_COOKIE_AGE = None
 if not DEBUG:
     # __Host- cookies: Secure, Path=/, no Domain, so no sibling host can plant or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
-from audit.services import access_record
 
 from ..access import is_registrar, persons_visible_to, records_visible_to
 from ..identity import IdType, normalize_id_number
@@ -154,7 +154,8 @@ def id_number_matches(term: str) -> Q:
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    access_action = AccessAction.VIEW_PERSON
     list_display = ["name", "gender", "birth_date", "id_type", "masked_id", "updated_at"]
     list_filter = [
         "enrollments__school",
@@ -188,17 +189,8 @@ class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         matches = Q(name__icontains=term) | id_number_matches(term) | by_number
         return queryset.filter(matches), False
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
-    ) -> HttpResponse:  # type: ignore[no-untyped-def]
-        response = super().change_view(request, object_id, form_url, extra_context)
-        person = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and response.status_code == 200 and person is not None:
-            access_record(request=request, action=AccessAction.VIEW_PERSON, target=str(person))
-        return response
 
-
-class RecordAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "school"]
     list_per_page = 50
 
@@ -249,7 +241,9 @@ class DegreeAwardAdmin(RecordAdmin):
     list_select_related = ["person", "school"]
 
 
-class PersonScopedAdmin(ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin):
+class PersonScopedAdmin(
+    AccessLoggedAdminMixin, ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin
+):
     """Exam registrations and destinations: reached through a person or enrolment in scope."""
 
     def _scope_filter(self, request: HttpRequest) -> Q:

@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.mixins import AccessLoggedAdminMixin
+from audit.models import AccessAction
+
 from .. import corrections, reviews
 from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
@@ -104,7 +107,9 @@ def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> None:  # type
 
 
 @admin.register(PhotoReview)
-class PhotoReviewAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+class PhotoReviewAdmin(AccessLoggedAdminMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin):
+    access_action = AccessAction.VIEW_REQUEST
+
     school_path = "enrollment__school"
     form = PhotoReviewDecisionForm
     list_display = ["updated_at", "student", "school", "kind", "verdict", "comment", "state"]
@@ -214,7 +219,9 @@ def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> None:  # t
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(SchoolScopedQueueMixin, SimpleHistoryAdmin):
+class CorrectionRequestAdmin(AccessLoggedAdminMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin):
+    access_action = AccessAction.VIEW_REQUEST
+
     form = CorrectionDecisionForm
     inlines = [CorrectionEventInline]
     list_display = ["created_at", "person", "school", "field_label", "proposed", "status"]

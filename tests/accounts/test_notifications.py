@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from accounts import notifications, services, sms
 from accounts.models import IdentityClaim, Notification, User
-from tests.accounts.test_claim_queue import QUEUE, claims, support  # noqa: F401 - fixtures
+from tests.accounts import test_claim_queue
+from tests.accounts.test_claim_queue import QUEUE
+
+claims = test_claim_queue.claims  # the fixtures, shared
+support = test_claim_queue.support
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +45,7 @@ def flaky_gateway(settings):
 
 
 def test_a_gateway_failure_after_an_approval_loses_nothing(
-    support, claims, flaky_gateway, sms_outbox, django_capture_on_commit_callbacks  # noqa: F811
+    support, claims, flaky_gateway, sms_outbox, django_capture_on_commit_callbacks
 ):
     claim = claims[0]
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,7 +65,7 @@ def test_a_gateway_failure_after_an_approval_loses_nothing(
     assert [m.phone for m in sms_outbox] == [claim.claimant.phone]
 
 
-def test_the_notification_commits_or_rolls_back_with_the_decision(claims, admin_user):  # noqa: F811
+def test_the_notification_commits_or_rolls_back_with_the_decision(claims, admin_user):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.claim_approve(claim=claims[0], reviewer=admin_user)
         raise RuntimeError("the decision fails after the notification was queued")
