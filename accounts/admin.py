@@ -152,8 +152,8 @@ PRIVILEGE_FIELDS = ["is_active", "is_staff", "is_superuser", "school", "groups",
                     "user_permissions"]  # fmt: skip
 
 
-class SuperuserOnlyGroupAdmin(GroupAdmin):
-    """Roles are groups: only superusers change what a role may do, and every change is logged."""
+class SuperuserOnlyMixin:
+    """Others may look (with the view permission); only superusers add, change or delete."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
@@ -163,6 +163,10 @@ class SuperuserOnlyGroupAdmin(GroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.is_superuser
+
+
+class SuperuserOnlyGroupAdmin(SuperuserOnlyMixin, GroupAdmin):
+    """Roles are groups: only superusers change what a role may do, and every change is logged."""
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
@@ -348,17 +352,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
 
-class SuperuserOnlyTOTPDeviceAdmin(TOTPDeviceAdmin):
+class SuperuserOnlyTOTPDeviceAdmin(SuperuserOnlyMixin, TOTPDeviceAdmin):
     """Authenticators are 2FA: only superusers add, change or remove anyone's."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
 
 
 if admin.site.is_registered(TOTPDevice):

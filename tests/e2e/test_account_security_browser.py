@@ -46,6 +46,13 @@ def outbox_code(page: Page, base: str) -> str:
     return code
 
 
+def log_in(page: Page, base: str, phone: str) -> None:
+    page.goto(f"{base}/account/login/")
+    page.fill("input[name=username]", phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+
+
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -91,10 +98,7 @@ def test_the_identity_check_asks_for_facts_of_one_enrolment(
 ):
     student = UserFactory(phone="13900000779", person=people["张测试"])
     page = open_page(browser, width, locale)
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("input[name=username]", student.phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    log_in(page, live_server.url, student.phone)
     page.goto(f"{live_server.url}/account/identity/")
     page.fill("input[name=school_name]", "北京大学")
     page.fill("input[name=student_number]", "0000000000")
@@ -116,10 +120,7 @@ def test_changing_the_email_asks_for_the_password(
         phone="13900000780", person=people["张测试"], identity_verified_at=timezone.now()
     )
     page = open_page(browser, width, locale)
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("input[name=username]", student.phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    log_in(page, live_server.url, student.phone)
     page.goto(f"{live_server.url}/account/email/")
     page.fill("input[name=email]", "zhang@example.test")
     page.fill("input[name=password]", "not my password")
