@@ -62,6 +62,7 @@ def normalised(response, *typed: str) -> tuple[int, str]:  # type: ignore[no-unt
     html = re.sub(r'nonce="[^"]+"', "", html)
     # The resend countdown runs on the clock, the same for everyone.
     html = re.sub(r'data-resend-after="\d+"', "", html)
+    html = re.sub(r"请 \d+ 秒后再试", "请 N 秒后再试", html)
     for value in typed:
         html = html.replace(value, "TYPED")
     return response.status_code, html
