@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.mixins import AccessLoggedAdminMixin
+from audit.models import AccessAction
 from records.admin.decisions import decision_action
 from records.identity import mask_id_number
+from xuexin.logging import log_event
 
-from . import services
-from .models import IdentityClaim, OutboxMessage, User
+from . import roles, services
+from .models import IdentityClaim, Notification, OutboxMessage, User
 
 
 class StaffUserCreationForm(AdminUserCreationForm):
@@ -46,7 +54,9 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AccessLoggedAdminMixin, BaseUserAdmin):
+    access_action = AccessAction.VIEW_ACCOUNT
+
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     ordering = ["-date_joined"]
@@ -95,6 +105,83 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj: User) -> str:
         return obj.masked_id_number
+
+    # --- No privilege escalation ------------------------------------------------------------
+    # Only superusers grant superuser, staff status, roles (groups) or a registrar's school;
+    # nobody changes their own; a superuser's account is read-only to everyone else. The
+    # fields are read-only in the form, so a crafted POST that sends them changes nothing.
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser or (obj is not None and obj.pk == request.user.pk):
+            fields += [name for name in PRIVILEGE_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and (
+            obj.pk == request.user.pk or (obj.is_superuser and not request.user.is_superuser)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        # The bulk delete action asks has_delete_permission without an object: check each.
+        if any(not self.has_delete_permission(request, user) for user in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        request._roles_before = roles.snapshot(obj.pk) if change else {}  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        roles.log_change(
+            actor=request.user,
+            target=form.instance,
+            before=getattr(request, "_roles_before", {}),
+            ip=services.request_network(request),
+        )
+
+
+PRIVILEGE_FIELDS = ["is_active", "is_staff", "is_superuser", "school", "groups",
+                    "user_permissions"]  # fmt: skip
+
+
+class SuperuserOnlyMixin:
+    """Others may look (with the view permission); only superusers add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_superuser
+
+
+class SuperuserOnlyGroupAdmin(SuperuserOnlyMixin, GroupAdmin):
+    """Roles are groups: only superusers change what a role may do, and every change is logged."""
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        log_event(
+            "role.permissions_changed",
+            actor=request.user.pk,
+            role=form.instance.name,
+            permissions=form.instance.permissions.count(),
+            ip=services.request_network(request),
+        )
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, SuperuserOnlyGroupAdmin)
 
 
 def _evidence(claim: IdentityClaim, side: str) -> str:
@@ -154,7 +241,9 @@ def _reject_claim(claim: IdentityClaim, *, reviewer: User, note: str) -> None:
 
 
 @admin.register(IdentityClaim)
-class IdentityClaimAdmin(admin.ModelAdmin):
+class IdentityClaimAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_action = AccessAction.VIEW_CLAIM
+
     form = ClaimDecisionForm
     actions = [
         decision_action(
@@ -262,4 +351,41 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SuperuserOnlyTOTPDeviceAdmin(SuperuserOnlyMixin, TOTPDeviceAdmin):
+    """Authenticators are 2FA: only superusers add, change or remove anyone's."""
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SuperuserOnlyTOTPDeviceAdmin)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was told to whom and whether it went out; failed ones stay here for staff."""
+
+    list_display = ["created_at", "channel", "masked_recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    readonly_fields = ["channel", "subject", "body", "status", "created_at", "attempts",
+                       "next_attempt_at", "sent_at", "last_error"]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description=_("接收方"))
+    def masked_recipient(self, obj: Notification) -> str:
+        text = obj.recipient
+        if "@" in text:
+            local, _sep, domain = text.partition("@")
+            return f"{local[:1]}***@{domain}"
+        return f"{text[:3]}****{text[-4:]}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the login log lines and the receivers that renew account stamps.
-        from . import signals, stamps  # noqa: F401
+        from . import checks, signals, stamps  # noqa: F401
         from .roles import ensure_roles
 
         # After every migrate, once every app's permissions exist.

@@ -66,9 +66,17 @@ class PhoneEmailOrIdBackend(ModelBackend):
 
 
 def axes_username(request, credentials) -> str:  # type: ignore[no-untyped-def]
-    """The username axes counts failures under: normalised, so 'x' and 'X' are one account."""
+    """The name axes counts failures under: the account, whichever identifier was typed.
+
+    Phone, verified email and ID number of one account share one failure budget (per address),
+    so three identifiers do not buy three times the guesses. A name that is no account is
+    counted under its normalised spelling, so 'x' and 'X' are one.
+    """
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
     typed = str(raw).strip()
+    account = find_login_user(typed)
+    if account is not None:
+        return f"account:{account.pk}"
     if "@" in typed:
         return typed.lower()
     phone = normalize_mobile(typed)

@@ -30,6 +30,8 @@ ERR_PHONE_TAKEN = _("该手机号已注册学信网账号")
 ERR_EMAIL_TAKEN = _("该邮箱已被其他账号绑定")
 ERR_LOGIN = _("用户名或密码错误")
 ERR_CURRENT_PASSWORD = _("当前密码不正确")
+ERR_SMS_CODE_REQUIRED = _("请输入短信验证码")
+ERR_RESET_CODE = _("短信验证码错误或已失效，请核对后重新输入或重新获取")
 
 
 def captcha_field() -> CaptchaField:
@@ -57,16 +59,14 @@ class PhoneField(forms.CharField):
 
 
 class SendCodeForm(forms.Form):
-    """Step 1 of registration: phone + image captcha, then the SMS code is sent."""
+    """Step 1 of registration: phone + image captcha, then the SMS code is sent.
+
+    Whether the phone already has an account is not said here: only whoever holds the phone
+    learns it, from the SMS or after typing the code (DESIGN §4.3, possession first).
+    """
 
     phone = PhoneField()
     captcha = captcha_field()
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"]
-        if User.objects.filter(phone=phone).exists():
-            raise ValidationError(ERR_PHONE_TAKEN, code="phone_taken")
-        return phone
 
 
 class PasswordPairMixin(forms.Form):
@@ -82,7 +82,11 @@ class PasswordPairMixin(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def check_password_pair(self, user: User) -> None:
+    def check_password_pair(self, user: User | None) -> None:
+        """The two entries agree and pass the password rules; with ``user``, also the rules
+        that know the person (their numbers, name, schools). Those run only once the person
+        has proven they hold the account's phone or email: a refusal would otherwise tell a
+        stranger about someone else's numbers."""
         first = self.cleaned_data.get("password1")
         second = self.cleaned_data.get("password2")
         if first and second and first != second:
@@ -95,6 +99,22 @@ class PasswordPairMixin(forms.Form):
                 self.add_error("password1", error)
 
 
+class CurrentPasswordMixin(forms.Form):
+    """Re-authentication: a stolen session alone must not change how the account is reached."""
+
+    password = forms.CharField(
+        label=_("登录密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(ERR_CURRENT_PASSWORD, code="current_password")
+        return password
+
+
 class RegistrationForm(PasswordPairMixin):
     """注册学信网账号, fields in the real site's order."""
 
@@ -103,6 +123,7 @@ class RegistrationForm(PasswordPairMixin):
         label=_("短信验证码"),
         max_length=6,
         min_length=6,
+        required=False,  # not once the phone is proven; see clean()
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
     real_name = forms.CharField(label=_("姓名"), max_length=50)
@@ -126,9 +147,20 @@ class RegistrationForm(PasswordPairMixin):
         "agree",
     ]
 
+    def __init__(self, *args: object, proven_phone: str | None = None, **kwargs: object) -> None:
+        """``proven_phone``: the phone whose SMS code this visitor has already typed correctly.
+
+        Until the typed phone is proven, only the format of each field is checked, so the
+        answer is the same whoever holds the phone, the ID number or the email address.
+        """
+        super().__init__(*args, **kwargs)
+        self.proven_phone = proven_phone
+        self.phone_proven = False
+
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
-        if User.objects.filter(phone=phone).exists():
+        self.phone_proven = bool(self.proven_phone) and phone == self.proven_phone
+        if self.phone_proven and User.objects.filter(phone=phone).exists():
             raise ValidationError(ERR_PHONE_TAKEN, code="phone_taken")
         return phone
 
@@ -141,12 +173,14 @@ class RegistrationForm(PasswordPairMixin):
         email = (self.cleaned_data.get("email") or "").strip().lower()
         if not email:
             return None
-        if User.objects.filter(email__iexact=email).exists():
+        if self.phone_proven and User.objects.filter(email__iexact=email).exists():
             raise ValidationError(ERR_EMAIL_TAKEN, code="email_taken")
         return email
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
+        if not self.phone_proven and not data.get("sms_code") and "sms_code" not in self.errors:
+            self.add_error("sms_code", ValidationError(ERR_SMS_CODE_REQUIRED, code="required"))
         id_type = data.get("id_type")
         raw_number = data.get("id_number")
         if id_type and raw_number:
@@ -163,7 +197,7 @@ class RegistrationForm(PasswordPairMixin):
             id_number=data.get("id_number") or "",
             email=data.get("email"),
         )
-        self.check_password_pair(probe)
+        self.check_password_pair(probe if self.phone_proven else None)
         return data
 
 
@@ -216,7 +250,9 @@ class RecoverPasswordForm(forms.Form):
 
 
 class SetPasswordForm(PasswordPairMixin):
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    """A new password for ``user``; ``user=None`` checks only the rules that know nobody."""
+
+    def __init__(self, *args: object, user: User | None, **kwargs: object) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -227,8 +263,16 @@ class SetPasswordForm(PasswordPairMixin):
 
 
 class ResetWithCodeForm(SetPasswordForm):
+    """找回密码, step 2. Until the code is accepted the form knows no account (``user=None``);
+    once it is, the code field goes and the password is checked against the account."""
+
     sms_code = forms.CharField(label=_("短信验证码"), min_length=6, max_length=6)
     field_order = ["sms_code", "password1", "password2"]
+
+    def __init__(self, *args: object, user: User | None, **kwargs: object) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if user is not None:
+            del self.fields["sms_code"]
 
 
 class ChangePasswordForm(SetPasswordForm):
@@ -246,10 +290,10 @@ class ChangePasswordForm(SetPasswordForm):
         return password
 
 
-class ChangePhoneForm(forms.Form):
+class ChangePhoneForm(CurrentPasswordMixin):
     new_phone = PhoneField(label=_("新手机号"))
-    password = forms.CharField(label=_("登录密码"), strip=False, widget=forms.PasswordInput)
     sms_code = forms.CharField(label=_("短信验证码"), min_length=6, max_length=6, required=False)
+    field_order = ["new_phone", "password", "sms_code"]
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         self.user = user
@@ -263,15 +307,10 @@ class ChangePhoneForm(forms.Form):
             raise ValidationError(_("新手机号与当前手机号相同"), code="same_phone")
         return phone
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(ERR_CURRENT_PASSWORD, code="current_password")
-        return password
 
-
-class BindEmailForm(forms.Form):
+class BindEmailForm(CurrentPasswordMixin):
     email = forms.EmailField(label=_("电子邮箱"))
+    field_order = ["email", "password"]
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         self.user = user
@@ -284,12 +323,28 @@ class BindEmailForm(forms.Form):
         return email
 
 
-class SchoolNameCheckForm(forms.Form):
+class IdentityFactsForm(forms.Form):
+    """Facts from one of one's own 学籍: the school, its 学号 and the year of entry."""
+
     school_name = forms.CharField(
         label=_("就读院校名称"),
         max_length=100,
-        help_text=_("请输入您曾就读或正在就读的任意一所院校的全称，例如“北京大学”。"),
+        help_text=_("您曾就读或正在就读的任意一所院校的全称，例如“北京大学”。"),
     )
+    student_number = forms.CharField(
+        label=_("学号"),
+        max_length=30,
+        help_text=_("该院校为您分配的学号（可在学生证、校园卡或教务系统中查到）。"),
+    )
+    entry_year = forms.IntegerField(
+        label=_("入学年份"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+    def clean_entry_year(self) -> int:
+        year = self.cleaned_data["entry_year"]
+        if not 1950 <= year <= _current_year():
+            raise ValidationError(_("请输入正确的入学年份"), code="entry_year")
+        return year
 
 
 def _current_year() -> int:

@@ -47,6 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class VerificationMethod(models.TextChoices):
         SCHOOL_NAME = "school_name", _("填写就读院校")
+        RECORD_FACTS = "record_facts", _("填写学籍信息")
         ID_PHOTOS = "id_photos", _("上传证件照片")
         STAFF = "staff", _("客服核验")
 
@@ -284,14 +285,19 @@ class IdentityClaim(models.Model):
 
 
 class IdentityCheckAttempt(models.Model):
-    """One try at the identity check by school name; five a day per account."""
+    """One try at the identity check; a few a day per ID number, whichever account tries."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="identity_attempts")
+    # A keyed digest of (证件类型, 证件号码): counts tries per document without storing it.
+    id_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     succeeded = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "created_at"], name="identity_attempt_idx")]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="identity_attempt_idx"),
+            models.Index(fields=["id_digest", "created_at"], name="identity_attempt_id_idx"),
+        ]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.created_at)
@@ -312,3 +318,51 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.ip_prefix}"
+
+
+class Notification(models.Model):
+    """A message to an account holder, stored in the transaction of the decision it reports.
+
+    Sent after the commit and, if the gateway fails, again later by ``manage.py
+    send_notifications`` (cron): a gateway failure delays a notification, never loses it.
+    Never holds a secret (codes and links go out directly, not through this queue).
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("邮件")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败（已停止重试）")
+
+    channel = models.CharField(_("渠道"), max_length=5, choices=Channel.choices)
+    recipient = models.CharField(_("接收方"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次发送时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近一次错误"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed"]),
+                name="notification_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -23,12 +24,15 @@ from django.utils.translation import gettext_lazy as _
 from .models import OneTimeCode
 from .sms import send_sms
 
+logger = logging.getLogger(__name__)
+
 ERR_RESEND_TOO_SOON = _("验证码发送过于频繁，请 %(seconds)d 秒后再试")
 ERR_DAILY_LIMIT = _("该手机号今日获取验证码次数已达上限，请明天再试")
 ERR_IP_LIMIT = _("当前网络今日获取验证码次数过多，请明天再试")
 ERR_CODE_EXPIRED = _("短信验证码已失效，请重新获取")
 ERR_CODE_WRONG = _("短信验证码错误，还可尝试 %(left)d 次")
 ERR_CODE_DEAD = _("短信验证码错误次数过多，请重新获取")
+ERR_GATEWAY = _("短信发送失败，请稍后再试")
 
 SMS_TEMPLATES = {
     OneTimeCode.Purpose.REGISTER: _(
@@ -78,8 +82,14 @@ def seconds_until_resend(purpose: str, destination: str) -> int:
     return max(0, int(settings.OTP_RESEND_SECONDS - elapsed + 0.999))
 
 
-def send_code(*, purpose: str, destination: str, ip: str | None) -> SentCode:
-    """Send a fresh code, or raise CodeRefused when a limit says no."""
+def send_code(
+    *, purpose: str, destination: str, ip: str | None, text: str | None = None
+) -> SentCode:
+    """Send a fresh code, or raise CodeRefused when a limit says no.
+
+    ``text`` replaces the usual message (without the code): a code is still recorded, so the
+    timers and limits run exactly as for any other send, but nobody can learn it.
+    """
     now = timezone.now()
     day_ago = now - datetime.timedelta(days=1)
     with transaction.atomic():
@@ -99,7 +109,7 @@ def send_code(*, purpose: str, destination: str, ip: str | None) -> SentCode:
         ).update(used_at=now)
         code = f"{secrets.randbelow(1_000_000):06d}"
         nonce = secrets.token_hex(16)
-        OneTimeCode.objects.create(
+        created = OneTimeCode.objects.create(
             purpose=purpose,
             destination=destination,
             code_hash=_digest(code, nonce),
@@ -108,8 +118,14 @@ def send_code(*, purpose: str, destination: str, ip: str | None) -> SentCode:
             expires_at=now + datetime.timedelta(minutes=settings.OTP_VALID_MINUTES),
             requested_ip=ip,
         )
-    text = SMS_TEMPLATES[purpose] % {"code": code, "minutes": settings.OTP_VALID_MINUTES}
-    send_sms(destination, str(text))
+    if text is None:
+        text = SMS_TEMPLATES[purpose] % {"code": code, "minutes": settings.OTP_VALID_MINUTES}
+    try:
+        send_sms(destination, str(text))
+    except Exception:  # noqa: BLE001 - any gateway failure: the code is void, the user may retry
+        logger.exception("sms gateway failed to send a one-time code")
+        created.delete()  # never sent: it must not hold back the next try
+        raise CodeRefused(str(ERR_GATEWAY), "gateway") from None
     return SentCode(destination=destination, resend_after=settings.OTP_RESEND_SECONDS)
 
 

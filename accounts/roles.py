@@ -69,3 +69,35 @@ def ensure_roles(**kwargs: object) -> None:
                 if (permission.content_type.app_label, permission.codename) in wanted
             ]
         group.permissions.set(permissions)
+
+
+def snapshot(user_pk: int | None) -> dict[str, object]:
+    """What an account may do, as stored now: compared after a save to log role changes."""
+    from .models import User
+
+    if user_pk is None:
+        return {}
+    user = User.objects.filter(pk=user_pk).first()
+    if user is None:
+        return {}
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "school": user.school_id,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+    }
+
+
+def log_change(*, actor, target, before: dict[str, object], ip: str = "") -> None:  # type: ignore[no-untyped-def]
+    """One structured line per change of roles: who, whom, what (old → new)."""
+    from xuexin.logging import log_event
+
+    after = snapshot(target.pk)
+    changes = {
+        name: {"old": before.get(name), "new": value}
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+    if changes:
+        log_event("role.changed", actor=actor.pk, target=target.pk, changes=changes, ip=ip)

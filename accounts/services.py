@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import ipaddress
 import unicodedata
 from dataclasses import dataclass
@@ -16,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records.models import Person, School
+from records.models import Enrollment, Person, School
 from xuexin.logging import log_event
 
+from . import notifications
 from .models import IdentityCheckAttempt, IdentityClaim, LoginEvent, User
-from .sms import send_sms
 
 
 class IdNumberTaken(Exception):
@@ -57,10 +59,12 @@ def claim_pending_for(id_type: str, id_number: str) -> bool:
 
 
 def notify(user: User, text: str, subject: str) -> None:
-    """Tell an account holder something by SMS, and by email when one is verified."""
-    send_sms(user.phone, text)
-    if user.email and user.email_verified_at:
-        send_mail(subject, text, None, [user.email])
+    """Tell an account holder something by SMS, and by email when one is verified.
+
+    Call it inside the transaction of what it reports: the messages are stored with it and
+    sent after the commit, and again later if the gateway fails (accounts.notifications).
+    """
+    notifications.queue(user, str(text), str(subject))
 
 
 def matching_person(user: User) -> Person | None:
@@ -129,15 +133,26 @@ def _today_start() -> datetime.datetime:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def id_digest(id_type: str, id_number: str) -> str:
+    """A keyed digest of a document, so the attempts table never holds ID numbers."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{id_type}:{id_number}".encode(), hashlib.sha256).hexdigest()
+
+
 def identity_tries_left(user: User) -> int:
+    """Tries left today for the account's ID number, counted across every account with it."""
+    if not user.id_number:
+        return 0
     used = IdentityCheckAttempt.objects.filter(
-        user=user, created_at__gte=_today_start(), succeeded=False
+        id_digest=id_digest(user.id_type, user.id_number),
+        created_at__gte=_today_start(),
+        succeeded=False,
     ).count()
     return max(0, settings.IDENTITY_CHECK_DAILY_TRIES - used)
 
 
-def _comparable(name: str) -> str:
-    folded = unicodedata.normalize("NFKC", name)
+def _comparable(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text or "")
     return "".join(folded.split()).replace("（", "(").replace("）", ")").lower()
 
 
@@ -149,25 +164,65 @@ def schools_of(person: Person) -> set[str]:
     )
 
 
+def facts_match(person: Person | None, *, school_name: str, student_number: str,
+                entry_year: int) -> bool:  # fmt: skip
+    """All three facts belong to one 学籍 of the person: a school, its 学号 and the entry year.
+
+    The 学号 is what a CV does not carry; school and years alone are public knowledge.
+    """
+    if person is None:
+        return False
+    wanted_school, wanted_number = _comparable(school_name), _comparable(student_number)
+    for enrollment in Enrollment.objects.filter(person=person).select_related("school"):
+        if (
+            _comparable(enrollment.school.name) == wanted_school
+            and _comparable(enrollment.student_number) == wanted_number
+            and enrollment.entry_date.year == entry_year
+        ):
+            return True
+    return False
+
+
 @transaction.atomic
-def identity_check_by_school(user: User, typed_name: str) -> CheckResult:
-    """身份核验: the typed school must be one of the bound person's schools. 5 tries a day."""
+def identity_check_by_facts(
+    user: User, *, school_name: str, student_number: str, entry_year: int
+) -> CheckResult:
+    """身份核验: facts from one's own records. 3 tries a day per ID number, across accounts."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     left = identity_tries_left(locked)
     if left <= 0:
         raise TooManyTries
-    person = locked.person
-    passed = person is not None and _comparable(typed_name) in {
-        _comparable(name) for name in schools_of(person)
-    }
-    IdentityCheckAttempt.objects.create(user=locked, succeeded=passed)
-    if passed:
-        locked.identity_verified_at = timezone.now()
-        locked.identity_verified_method = User.VerificationMethod.SCHOOL_NAME
-        locked.save(update_fields=["identity_verified_at", "identity_verified_method"])
-        user.identity_verified_at = locked.identity_verified_at
-        return CheckResult(passed=True, tries_left=left)
-    return CheckResult(passed=False, tries_left=left - 1)
+    passed = facts_match(
+        locked.person, school_name=school_name, student_number=student_number,
+        entry_year=entry_year,
+    )  # fmt: skip
+    IdentityCheckAttempt.objects.create(
+        user=locked, id_digest=id_digest(locked.id_type, locked.id_number), succeeded=passed
+    )
+    log_event("identity.check", user=locked.pk, passed=passed)
+    if not passed:
+        return CheckResult(passed=False, tries_left=left - 1)
+    locked.identity_verified_at = timezone.now()
+    locked.identity_verified_method = User.VerificationMethod.RECORD_FACTS
+    locked.save(update_fields=["identity_verified_at", "identity_verified_method"])
+    user.identity_verified_at = locked.identity_verified_at
+    _tell_other_holders(locked)
+    return CheckResult(passed=True, tries_left=left)
+
+
+def _tell_other_holders(user: User) -> None:
+    """Every other account ever registered with this ID hears that a new one passed the check."""
+    others = User.objects.filter(id_type=user.id_type, id_number=user.id_number).exclude(pk=user.pk)
+    for other in others:
+        notify(
+            other,
+            _(
+                "【学信网仿真】使用您证件号码的学信网账号（手机号 %(phone)s）于 %(time)s "
+                "通过了身份核验，可以查看该证件号码的学信档案。如非本人操作，请立即联系客服。"
+            )
+            % {"phone": user.masked_phone, "time": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
+            _("学信网（仿真）：身份核验提醒"),
+        )
 
 
 def claim_submit(*, claimant: User, claim: IdentityClaim, kind: str) -> IdentityClaim:
@@ -219,23 +274,19 @@ def claim_approve(*, claim: IdentityClaim, reviewer: User, note: str = "") -> Id
     locked.decision_note = note
     locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
     subject = _("学信网（仿真）：身份核验申诉结果")
-    transaction.on_commit(
-        lambda: notify(
-            claimant,
-            _("【学信网仿真】您的身份核验申诉已通过审核，现在可以登录学信档案查看本人信息。"),
-            subject,
-        )
+    notify(
+        claimant,
+        _("【学信网仿真】您的身份核验申诉已通过审核，现在可以登录学信档案查看本人信息。"),
+        subject,
     )
     if competitor is not None:
-        transaction.on_commit(
-            lambda: notify(
-                competitor,
-                _(
-                    "【学信网仿真】经客服审核，您账号所用的证件号码已确认属于另一账号，"
-                    "您的账号已停用。如有疑问请联系客服。"
-                ),
-                subject,
-            )
+        notify(
+            competitor,
+            _(
+                "【学信网仿真】经客服审核，您账号所用的证件号码已确认属于另一账号，"
+                "您的账号已停用。如有疑问请联系客服。"
+            ),
+            subject,
         )
     return locked
 
@@ -251,16 +302,11 @@ def claim_reject(*, claim: IdentityClaim, reviewer: User, note: str) -> Identity
     locked.decided_at = timezone.now()
     locked.decision_note = note
     locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
-    claimant = locked.claimant
-    transaction.on_commit(
-        lambda: notify(
-            claimant,
-            _(
-                "【学信网仿真】您的身份核验申诉未通过审核，原因：%(reason)s。您可以补充材料后重新提交。"
-            )
-            % {"reason": note},
-            _("学信网（仿真）：身份核验申诉结果"),
-        )
+    notify(
+        locked.claimant,
+        _("【学信网仿真】您的身份核验申诉未通过审核，原因：%(reason)s。您可以补充材料后重新提交。")
+        % {"reason": note},
+        _("学信网（仿真）：身份核验申诉结果"),
     )
     return locked
 
@@ -323,10 +369,80 @@ def email_activate(*, user: User, token: str) -> None:
         raise BadEmailToken
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
+    log_event("account.email_activated", user=user.pk)
 
 
-def notify_phone_changed(old_phone: str) -> None:
-    send_sms(
-        old_phone,
-        _("【学信网仿真】您的学信网账号已更换绑定手机号。如非本人操作，请立即联系客服。"),
+# --- Changes to the account's secrets and channels (DESIGN §4.3) ---------------------------
+# Each needs the current password (checked by the form), is logged, and is told to the
+# channels the account had before the change.
+
+CHANGE_SUBJECT = _("学信网（仿真）：账号安全提醒")
+
+
+def _when() -> str:
+    return f"{timezone.localtime():%Y-%m-%d %H:%M}"
+
+
+@transaction.atomic
+def password_set(
+    *, user: User, password: str, event: str, request: HttpRequest, channel: str = ""
+) -> None:
+    """A new password (change or reset); every other session ends with the old hash."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    log_event(event, user=user.pk, channel=channel, ip=request_network(request))
+    notify(
+        user,
+        _(
+            "【学信网仿真】您的学信网账号密码已于 %(time)s 修改。"
+            "如非本人操作，请立即找回密码并联系客服。"
+        )
+        % {"time": _when()},
+        CHANGE_SUBJECT,
     )
+
+
+@transaction.atomic
+def phone_change(*, user: User, new_phone: str, request: HttpRequest) -> None:
+    old_phone = user.phone
+    old_email = user.email if user.email and user.email_verified_at else None
+    user.phone = new_phone
+    user.save(update_fields=["phone"])
+    log_event("account.phone_changed", user=user.pk, ip=request_network(request))
+    notifications.queue_to(
+        phone=old_phone,
+        email=old_email,
+        text=str(
+            _(
+                "【学信网仿真】您的学信网账号已于 %(time)s 更换绑定手机号为 %(phone)s。"
+                "如非本人操作，请立即联系客服。"
+            )  # fmt: skip
+            % {"time": _when(), "phone": user.masked_phone}
+        ),
+        subject=str(CHANGE_SUBJECT),
+    )
+
+
+@transaction.atomic
+def email_change(*, user: User, new_email: str, request: HttpRequest) -> None:
+    """Bind a new address (activated later by its link); the phone and the old address are told."""
+    old_email = user.email if user.email and user.email_verified_at else None
+    user.email = new_email
+    user.email_verified_at = None
+    user.save(update_fields=["email", "email_verified_at"])
+    log_event("account.email_changed", user=user.pk, ip=request_network(request))
+    local, _sep, domain = new_email.partition("@")
+    notifications.queue_to(
+        phone=user.phone,
+        email=old_email if old_email != new_email else None,
+        text=str(
+            _(
+                "【学信网仿真】您的学信网账号已于 %(time)s 绑定新邮箱 %(email)s（待激活）。"
+                "如非本人操作，请立即修改密码并联系客服。"
+            )  # fmt: skip
+            % {"time": _when(), "email": f"{local[:1]}***@{domain}"}
+        ),
+        subject=str(CHANGE_SUBJECT),
+    )
+    # The link names this address; had the change not committed, the link would be dead.
+    send_email_activation(request, user)

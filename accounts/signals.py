@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from records.identity import mask_id_number
 from xuexin.logging import log_event
+from xuexin.middleware import LOGGED_IN_AT_KEY
 
 from .services import request_network
 
@@ -28,6 +31,9 @@ def _ip(request) -> str:  # type: ignore[no-untyped-def]
 @receiver(user_logged_in, dispatch_uid="accounts.log_login")
 def log_login(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
     log_event("login.succeeded", user=user.pk, staff=user.is_staff, ip=_ip(request))
+    if request is not None and hasattr(request, "session"):
+        # The absolute lifetime counts from here (xuexin.middleware.IdleTimeoutMiddleware).
+        request.session[LOGGED_IN_AT_KEY] = int(time.time())
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.log_login_failure")

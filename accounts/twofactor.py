@@ -81,3 +81,25 @@ def qr_svg(device: TOTPDevice) -> SafeString:
     """The otpauth:// URI as an inline SVG QR code, drawn here: no external request."""
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
     return mark_safe(svg)  # noqa: S308 - segno's own markup, no user input in tags
+
+
+def device_confirm(*, request: HttpRequest, device: TOTPDevice) -> None:
+    """A new authenticator is a 2FA change: logged, and told to the account's channels."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from xuexin.logging import log_event
+
+    from .services import notify, request_network
+
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        log_event("otp.device_added", user=device.user_id, ip=request_network(request))
+        notify(
+            device.user,
+            _(
+                "【学信网仿真】您的学信网管理账号绑定了新的动态口令验证器。如非本人操作，请立即联系管理员。"
+            ),
+            _("学信网（仿真）：账号安全提醒"),
+        )

@@ -22,6 +22,11 @@ class AccessAction(models.TextChoices):
     IMPORT = "import", _("导入名册")
     VIEW_SURVEY_ANSWERS = "view_survey_answers", _("查看调查答卷")
     VIEW_HISTORY = "view_history", _("查看修改历史")
+    VIEW_RECORD = "view_record", _("查看学籍/学历/学位等记录")
+    VIEW_ACCOUNT = "view_account", _("查看账号")
+    VIEW_CLAIM = "view_claim", _("查看身份核验申诉")
+    VIEW_REQUEST = "view_request", _("查看更正申请/图像校对")
+    VIEW_LIST = "view_list", _("查看列表")
 
 
 class AppendOnly(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from accounts.services import request_network
+from xuexin.logging import redact
 
 from .models import AccessAction, AccessLog
 
@@ -17,6 +18,7 @@ def access_record(*, request: HttpRequest, action: AccessAction, target: str) ->
         actor_label=str(user)[:100],
         action=action,
         target=target[:200],
-        path=request.get_full_path()[:300],
+        # A search typed into an admin list may be an ID number: the path is stored masked.
+        path=redact(request.get_full_path())[:300],
         ip_prefix=request_network(request),
     )

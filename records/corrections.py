@@ -404,7 +404,7 @@ def _tell_student(correction: CorrectionRequest, outcome: str, note: str) -> Non
         "note": gettext("说明：%(note)s。") % {"note": note} if note else "",
     }
     subject = gettext("学信网（仿真）：更正申请审核结果")
-    transaction.on_commit(lambda: notify(requester, text, subject))
+    notify(requester, text, subject)  # stored with the decision, sent after the commit
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,12 @@ class ReviewRefused(Exception):
 
 
 def notify_person_on_commit(person: Person, text: str, subject: str) -> None:
-    """After the transaction commits, tell every active account bound to ``person``."""
+    """Tell every active account bound to ``person``: stored in this transaction, sent after
+    it commits (and retried if the gateway fails: accounts.notifications)."""
     from accounts.services import notify
 
-    accounts = list(person.accounts.filter(is_active=True))
-
-    def send() -> None:
-        for account in accounts:
-            notify(account, text, subject)
-
-    transaction.on_commit(send)
+    for account in person.accounts.filter(is_active=True):
+        notify(account, text, subject)
 
 
 def _lock_open(review: PhotoReview) -> PhotoReview:

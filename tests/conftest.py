@@ -68,6 +68,9 @@ def fresh_fragment_cache():
     caches["default"].clear()
     caches["fragments"].clear()
     memo.clear_all()
+    # Throttle counters live in the default cache (local memory in tests): each test starts
+    # with none spent.
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,8 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": "a-long-random-looking-secret-Qw8#zR2!mN5$pL9@vX4%-Tb7^kH3&yF6*",
         "DJANGO_ALLOWED_HOSTS": "xuexin-sim.example",
         "REDIS_URL": "redis://127.0.0.1:6379/9",
+        "XUEXIN_SMS_GATEWAY_URL": "https://sms-gateway.example/send",
+        "XUEXIN_REPORT_CODE_KEY": "a-report-code-key-of-forty-characters-or-so",
         "DJANGO_SETTINGS_MODULE": "xuexin.settings",
         **extra,
     })  # fmt: skip

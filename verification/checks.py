@@ -17,3 +17,17 @@ def signing_key_configured(app_configs, **kwargs):  # type: ignore[no-untyped-de
             id="verification.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def report_code_key_configured(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    if settings.DEBUG or settings.REPORT_CODE_KEY_CONFIGURED:
+        return []
+    return [
+        Error(
+            "XUEXIN_REPORT_CODE_KEY is not set: report codes would depend on DJANGO_SECRET_KEY "
+            "and die with its rotation.",
+            hint="Set it to 32+ random characters and keep it as long as reports live.",
+            id="verification.E002",
+        )
+    ]

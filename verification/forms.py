@@ -10,10 +10,10 @@ from django.utils.translation import ngettext
 from accounts.forms import captcha_field
 from records.identity import normalize_person_name
 
-from . import codes
+from . import codes, consent
 from .services import MAX_MONTHS, MIN_MONTHS
 
-ERR_CODE_FORMAT = _("在线验证码为 16 位字母和数字，以 S 开头，请核对后重新输入")
+ERR_CODE_FORMAT = _("在线验证码为 20 位字母和数字，以 S 开头，请核对后重新输入")
 
 
 class VerifyForm(forms.Form):
@@ -25,7 +25,7 @@ class VerifyForm(forms.Form):
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
-                "placeholder": "SXXX XXXX XXXX XXXX",
+                "placeholder": "SXXX XXXX XXXX XXXX XXXX",
             }
         ),  # fmt: skip
     )
@@ -37,7 +37,7 @@ class VerifyForm(forms.Form):
 
     def clean_code(self) -> str:
         code = codes.normalize_code(self.cleaned_data["code"])
-        if len(code) != codes.LENGTH:
+        if len(code) not in (codes.LENGTH, codes.LEGACY_LENGTH):
             raise ValidationError(ERR_CODE_FORMAT, code="format")
         return code
 
@@ -66,6 +66,11 @@ class ApplyForm(forms.Form):
     record = forms.ChoiceField(label=_("选择记录"))
     months = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=1)
     show_photo = forms.BooleanField(label=_("在报告中显示照片"), required=False, initial=True)
+    consent = forms.BooleanField(
+        label=_("我已阅读并同意《在线验证报告授权说明》"),
+        help_text=consent.TEXT,
+        error_messages={"required": _("生成报告前请阅读并同意授权说明")},
+    )
 
     def __init__(self, *args: object, records: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.models import DegreeAward, Enrollment, Qualification
+
+from . import codes
 
 
 class ReportKind(models.TextChoices):
@@ -24,11 +27,19 @@ class ReportQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(closed_at__isnull=True, valid_until__gte=today)
 
+    def by_code(self, code: str) -> ReportQuerySet:
+        """The report a (normalised) code opens: looked up by its keyed digest."""
+        return self.filter(code_digest=codes.digest(code))
+
 
 class VerificationReport(models.Model):
     """A report a student issues so that a third party can check one record by its code."""
 
-    code = models.CharField(_("在线验证码"), max_length=16, unique=True)
+    # The code is a bearer credential: stored only as a keyed digest (for lookups) and sealed
+    # (AES-GCM, for the owner's pages); see verification.codes. ``code`` reads it back.
+    code_digest = models.CharField(_("验证码摘要"), max_length=64, unique=True, editable=False)
+    code_sealed = models.TextField(_("验证码（加密）"), editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="reports", verbose_name=_("申请人")
     )
@@ -48,9 +59,14 @@ class VerificationReport(models.Model):
     valid_until = models.DateField(_("有效期至"))
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     close_reason = models.CharField(_("关闭原因"), max_length=200, blank=True)
-    # The signed content: exactly what the public page, the PDF and the API show.
+    # The signed content without the code (the code is signed too, and added back on the way
+    # out: ``signed_payload``): exactly what the public page, the PDF and the API show.
     payload = models.JSONField(_("报告内容"))
     signature = models.TextField(_("签名"))
+    # What the student agreed to show, under which version of the consent text.
+    consent_version = models.CharField(_("授权说明版本"), max_length=20, blank=True)
+    consent_scope = models.JSONField(_("授权范围"), default=dict, blank=True)
+    consented_at = models.DateTimeField(_("授权时间"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -85,17 +101,40 @@ class VerificationReport(models.Model):
                 ),  # fmt: skip
                 name="report_subject_matches_kind",
             ),
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^S[0-9A-HJKMNP-TV-Z]{15}$"), name="report_code_format"
-            ),
         ]
 
+    _clear_code: str | None = None
+
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.grouped_code}"
+        # Never the code: a report's name turns up in logs and admin pages.
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def code(self) -> str:
+        """The code in clear: known from the lookup that found the report, else unsealed."""
+        if self._clear_code is None and self.code_sealed:
+            self._clear_code = codes.unseal(self.code_sealed)
+        return self._clear_code or ""
+
+    @code.setter
+    def code(self, value: str) -> None:
+        self._clear_code = value
+        self.code_digest = codes.digest(value)
+        self.code_sealed = codes.seal(value)
+
+    def known_as(self, code: str) -> VerificationReport:
+        """Remember the code this report was just found by, saving a decryption."""
+        self._clear_code = code
+        return self
+
+    @property
+    def signed_payload(self) -> dict[str, object]:
+        """The data the signature covers: the stored payload with the code back in it."""
+        return {**self.payload, "code": self.code}
 
     @property
     def grouped_code(self) -> str:
-        return " ".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+        return codes.group(self.code)
 
     @property
     def subject(self) -> Enrollment | Qualification | DegreeAward:

@@ -23,7 +23,7 @@ TITLES = {
 LABELS = {
     "name": _("姓名"),
     "gender": _("性别"),
-    "birth_date": _("出生日期"),
+    "birth_date": _("出生年月"),
     "ethnicity": _("民族"),
     "id_number": _("证件号码"),
     "school": _("学校名称"),
@@ -62,6 +62,11 @@ class Row:
 
 
 def format_date(text: str) -> str:
+    if len(text) == 7 and text[4] == "-":  # YYYY-MM: a birth month on public pages
+        year, month = text.split("-")
+        if (get_language() or "").startswith("zh"):
+            return f"{year}年{month}月"
+        return text
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import hashlib
 
 from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -14,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import request_network
-from records.identity import mask_id_number
+from records.masking import public_birth_month, public_id_mask
 from records.models import DegreeAward, Enrollment, Qualification
 from xuexin import memo
 from xuexin.logging import log_event
 
-from . import codes, journal, signing
+from . import codes, consent, journal, signing
 from .models import ReportKind, VerificationEvent, VerificationReport
 
 MAX_LIVE_PER_RECORD = 3
@@ -72,10 +71,15 @@ class ReportRefused(Exception):
 
 
 def _value(record: models.Model, name: str) -> str:
+    person = record.person  # type: ignore[attr-defined]
     if name == "school":
         return record.school.name  # type: ignore[attr-defined]
     if name == "id_number":
-        return mask_id_number(record.person.id_number)  # type: ignore[attr-defined]
+        # Next to the birth month and the sex, only as much of the number as leaves 10,000
+        # candidates (records.masking); the full birth date would leave a handful.
+        return public_id_mask(person.id_type, person.id_number, person.birth_date, person.gender)
+    if name == "birth_date":
+        return public_birth_month(person.birth_date)
     source = record.person if name in PERSON_FIELDS else record  # type: ignore[attr-defined]
     value = getattr(source, name)
     if isinstance(value, datetime.date):
@@ -113,8 +117,11 @@ def build_payload(report: VerificationReport) -> dict[str, object]:
 
 
 def _sign_into(report: VerificationReport) -> None:
-    report.payload = build_payload(report)
-    report.signature = signing.sign(report.payload)
+    signed = build_payload(report)
+    report.signature = signing.sign(signed)
+    # The code is signed with the rest but never stored in clear: it goes back in on the way
+    # out (VerificationReport.signed_payload).
+    report.payload = {key: value for key, value in signed.items() if key != "code"}
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -133,7 +140,12 @@ def _valid_until(months: int) -> datetime.date:
 
 
 @transaction.atomic
-def report_issue(*, owner, record: models.Model, months: int = 1, show_photo: bool = True):  # type: ignore[no-untyped-def]
+def report_issue(  # type: ignore[no-untyped-def]
+    *, owner, record: models.Model, months: int = 1, show_photo: bool = True,
+    consent_version: str = "",
+) -> VerificationReport:  # fmt: skip
+    """Issue a report; ``consent_version`` is the consent text the student agreed to, and the
+    scope they agreed to (fields, photo, validity) is stored with it."""
     kind = KIND_OF_MODEL[type(record)]
     field = FIELD_OF_KIND[kind]
     # Lock the record's row so two simultaneous requests cannot both pass the limit.
@@ -151,6 +163,11 @@ def report_issue(*, owner, record: models.Model, months: int = 1, show_photo: bo
             created_at=now,
             updated_at=now,
             valid_until=_valid_until(months),
+            consent_version=consent_version,
+            consent_scope=consent.scope(
+                kind=kind, fields=SUBJECT_FIELDS[kind], show_photo=show_photo, months=months
+            ),
+            consented_at=now if consent_version else None,
             **{field: record},
         )
         _sign_into(report)
@@ -158,7 +175,7 @@ def report_issue(*, owner, record: models.Model, months: int = 1, show_photo: bo
             with transaction.atomic():
                 report.save()
         except IntegrityError:
-            continue  # a code collision: 32^15 makes this vanishingly rare, but never fatal
+            continue  # a code collision: 2^95 makes this vanishingly rare, but never fatal
         return report
     raise RuntimeError("could not allocate a unique report code")
 
@@ -207,9 +224,9 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
         stamps = memo.current(report_stamp(normalized))
     report = REPORTS.get(normalized, stamps)
     if report is None:
-        report = VerificationReport.objects.filter(code=normalized).order_by().first()
+        report = VerificationReport.objects.by_code(normalized).order_by().first()
         if report is not None:
-            REPORTS.put(normalized, stamps, report)
+            REPORTS.put(normalized, stamps, report.known_as(normalized))
     if report is None:
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
@@ -234,12 +251,16 @@ def _answer(report: VerificationReport, channel: str) -> VerificationReport | No
 
 
 def report_stamp(code: str) -> str:
-    # A digest, so that the shared cache never holds a code anyone could look a report up by.
-    return "report:" + hashlib.sha256(code.encode()).hexdigest()[:32]
+    # The keyed digest: the shared cache never holds a code anyone could look a report up by.
+    return _stamp_of_digest(codes.digest(code))
+
+
+def _stamp_of_digest(digest: str) -> str:
+    return "report:" + digest[:32]
 
 
 @receiver(post_save, sender=VerificationReport, dispatch_uid="verification.stamp_report_saved")
 @receiver(post_delete, sender=VerificationReport, dispatch_uid="verification.stamp_report_deleted")
 def report_changed(sender, instance: VerificationReport, **kwargs) -> None:  # type: ignore[no-untyped-def]
     """Extending, closing or deleting a report makes every worker read it again."""
-    memo.renew(report_stamp(instance.code))
+    memo.renew(_stamp_of_digest(instance.code_digest))

@@ -16,7 +16,7 @@ from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import codes, journal, presentation, services
+from . import codes, consent, journal, presentation, services
 from .forms import ApplyForm, CloseForm, ExtendForm
 from .models import VerificationReport
 from .views import pdf_response
@@ -50,7 +50,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     choices, records = _record_choices(request.user.person)
     form = ApplyForm(
         request.POST or None, records=choices, initial={"record": request.GET.get("record")}
-    )
+    )  # its 同意 box carries consent.TEXT, version consent.VERSION
     if request.method == "POST" and form.is_valid():
         record = records[form.cleaned_data["record"]]
         try:
@@ -59,12 +59,13 @@ def reports_home(request: HttpRequest) -> HttpResponse:
                 record=record,
                 months=form.cleaned_data["months"],
                 show_photo=form.cleaned_data["show_photo"],
+                consent_version=consent.VERSION,
             )
         except services.ReportRefused as refused:
             form.add_error("record", str(refused.message))
         else:
             messages.success(request, _("在线验证报告已生成。"))
-            return redirect("verification:mine", code=report.code)
+            return redirect("verification:mine", public_id=report.public_id)
     journal.flush()  # the lookup counts include every 查验记录 so far
     reports = list(
         _own_reports(request)
@@ -74,10 +75,10 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/mine_list.html", {"form": form, "reports": reports})
 
 
-def _own_report(request: HttpRequest, code: str) -> VerificationReport:
+def _own_report(request: HttpRequest, public_id) -> VerificationReport:  # type: ignore[no-untyped-def]
     report = (
         _own_reports(request)
-        .filter(code=codes.normalize_code(code))
+        .filter(public_id=public_id)
         .select_related("enrollment__school", "qualification__school", "degree__school")
         .first()
     )
@@ -88,8 +89,8 @@ def _own_report(request: HttpRequest, code: str) -> VerificationReport:
 
 @archive_page
 @require_GET
-def report_detail(request: HttpRequest, code: str) -> HttpResponse:
-    report = _own_report(request, code)
+def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
     journal.flush()  # 查验记录 up to this moment
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     # A viewBox and no fixed size: CSS scales the whole code instead of cropping its edges;
@@ -110,14 +111,16 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         "extend_form": ExtendForm(),
         "close_form": CloseForm(),
+        "consent_text": consent.TEXT,
+        "consent_scope": consent.describe(report.consent_scope) if report.consent_scope else "",
     }
     return render(request, "verification/mine_detail.html", context)
 
 
 @archive_page
 @require_POST
-def report_extend(request: HttpRequest, code: str) -> HttpResponse:
-    report = _own_report(request, code)
+def report_extend(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
@@ -126,24 +129,24 @@ def report_extend(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, str(refused.message))
         else:
             messages.success(request, _("有效期已延长，在线验证码不变。"))
-    return redirect("verification:mine", code=report.code)
+    return redirect("verification:mine", public_id=report.public_id)
 
 
 @archive_page
 @require_POST
-def report_close(request: HttpRequest, code: str) -> HttpResponse:
-    report = _own_report(request, code)
+def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
     form = CloseForm(request.POST)
     if form.is_valid():
         services.report_close(report=report, reason=form.cleaned_data["reason"])
         messages.success(request, _("报告已关闭，他人将无法再查验。"))
     else:
         messages.error(request, _("请填写关闭原因。"))
-    return redirect("verification:mine", code=report.code)
+    return redirect("verification:mine", public_id=report.public_id)
 
 
 @archive_page
 @require_GET
-def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    report = _own_report(request, code)
+def report_pdf(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
     return pdf_response(request, report)

@@ -29,8 +29,9 @@ urlpatterns = [
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path("xueli/", views.xueli_query, name="xueli"),
     path("archive/reports/", student.reports_home, name="mine-list"),
-    path("archive/reports/<code:code>/", student.report_detail, name="mine"),
-    path("archive/reports/<code:code>/extend/", student.report_extend, name="mine-extend"),
-    path("archive/reports/<code:code>/close/", student.report_close, name="mine-close"),
-    path("archive/reports/<code:code>/report.pdf", student.report_pdf, name="mine-pdf"),
+    # The owner's pages go by the report's public id: a code never sits in a URL it needn't.
+    path("archive/reports/<uuid:public_id>/", student.report_detail, name="mine"),
+    path("archive/reports/<uuid:public_id>/extend/", student.report_extend, name="mine-extend"),
+    path("archive/reports/<uuid:public_id>/close/", student.report_close, name="mine-close"),
+    path("archive/reports/<uuid:public_id>/report.pdf", student.report_pdf, name="mine-pdf"),
 ]

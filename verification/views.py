@@ -118,7 +118,8 @@ def _web(request: HttpRequest) -> str:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "verification/not_found.html", status=404)
+    # Switches language by link, like the report itself: a verifier's visit sets no cookie.
+    return render(request, "verification/not_found.html", {"language_links": True}, status=404)
 
 
 @public_view()
@@ -226,7 +227,7 @@ def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     normalized = codes.normalize_code(code)
     report = (
         services.VerificationReport.objects.live()
-        .filter(code=normalized)
+        .by_code(normalized)
         .select_related("enrollment", "qualification__enrollment")
         .first()
     )
@@ -241,7 +242,7 @@ def _api_error(status: int, error: str) -> JsonResponse:
 
 def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
-        "data": report.payload,
+        "data": report.signed_payload,
         "signature": report.signature,
         "jwks_url": request.build_absolute_uri(reverse("verification:jwks")),
         "verify_url": request.build_absolute_uri(

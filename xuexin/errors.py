@@ -69,3 +69,34 @@ class BrandedErrorsMiddleware:
             extra={"status_code": 500, "request": request},
         )  # fmt: skip
         return server_error(request)
+
+
+def _log_forbidden(request: HttpRequest, reason: str) -> None:
+    from accounts.services import request_network
+    from xuexin.logging import log_event
+
+    user = getattr(request, "user", None)
+    log_event(
+        "http.forbidden",
+        path=request.path[:200],
+        method=request.method,
+        user=user.pk if user is not None and user.is_authenticated else None,
+        reason=reason,
+        ip=request_network(request),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: the branded page, and a security event (ASVS V16) for every refusal."""
+    from django.views.defaults import permission_denied as default_permission_denied
+
+    _log_forbidden(request, "permission")
+    return default_permission_denied(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: Django's page (templates/403_csrf.html), logged like any 403."""
+    from django.views.csrf import csrf_failure as default_csrf_failure
+
+    _log_forbidden(request, "csrf")
+    return default_csrf_failure(request, reason=reason)

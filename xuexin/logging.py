@@ -17,7 +17,11 @@ EVENTS = logging.getLogger("xuexin.events")
 
 # 18-character GB 11643 numbers (and 15-digit legacy ones), not inside longer digit runs.
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{3})(\d{8}|\d{11})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_REPORT_CODE = re.compile(r"(?<![0-9A-Za-z])S[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{15}(?![0-9A-Za-z])")
+# Report codes: S + 19 characters, or the 15 of codes issued before (verification.codes).
+_REPORT_CODE = re.compile(
+    r"(?<![0-9A-Za-z])S(?:[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{19}|[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{15})"
+    r"(?![0-9A-Za-z])"
+)
 
 
 def redact(text: str) -> str:
@@ -37,8 +41,20 @@ class RedactFilter(logging.Filter):
             record.msg, record.args = cleaned, ()
         fields = getattr(record, "event_fields", None)
         if fields:
-            record.event_fields = {k: redact(str(v)) for k, v in fields.items()}
+            record.event_fields = {k: _redact_value(v) for k, v in fields.items()}
         return True
+
+
+def _redact_value(value: object) -> object:
+    """Numbers, booleans and None stay as they are; text is redacted; lists and dicts are
+    redacted item by item, so a line keeps its structure."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _redact_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_redact_value(v) for v in value]
+    return redact(str(value))
 
 
 class JsonFormatter(logging.Formatter):

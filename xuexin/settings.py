@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL and other control characters anywhere in the input: 400 before any view runs.
+    "xuexin.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -237,6 +239,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.passwords.PersonalNumberValidator"},
+    # zxcvbn with the person's context: name, phone, ID, schools, the site's names.
+    {
+        "NAME": "accounts.passwords.ContextualStrengthValidator",
+        "OPTIONS": {"min_score": env_int("XUEXIN_PASSWORD_MIN_SCORE", 2)},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -253,6 +260,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions end after 30 idle minutes (xuexin.middleware.IdleTimeoutMiddleware); the stored
 # expiry follows, refreshed at most once a minute rather than on every request.
 SESSION_IDLE_TIMEOUT = 30 * 60
+# However active, a login lasts at most this long (hours); then the password is asked again.
+SESSION_ABSOLUTE_LIFETIME = env_int("XUEXIN_SESSION_MAX_HOURS", 12) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -291,10 +300,15 @@ CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.unambiguous_challenge"
 # --- SMS and email ------------------------------------------------------------------------
 # Like EMAIL_BACKEND: console (prints), locmem (tests read accounts.sms.outbox) or database (the
 # demo outbox page lists what was sent). Only the gateway is simulated.
+# With DEBUG off the default is the HTTP gateway; `check --deploy` refuses the console, locmem
+# and database (demo outbox) backends and a missing gateway URL.
 SMS_BACKEND = os.environ.get(
     "XUEXIN_SMS_BACKEND",
-    "accounts.sms.DatabaseBackend" if DEBUG else "accounts.sms.ConsoleBackend",
+    "accounts.sms.DatabaseBackend" if DEBUG else "accounts.sms.HttpGatewayBackend",
 )
+SMS_GATEWAY_URL = os.environ.get("XUEXIN_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("XUEXIN_SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("XUEXIN_SMS_GATEWAY_TIMEOUT", 5)
 EMAIL_BACKEND = os.environ.get(
     "XUEXIN_EMAIL_BACKEND",
     "accounts.mail.DatabaseEmailBackend"
@@ -311,8 +325,12 @@ OTP_MAX_ATTEMPTS = 5
 OTP_RESEND_SECONDS = 60
 OTP_DAILY_LIMIT_PER_DESTINATION = 10
 OTP_DAILY_LIMIT_PER_IP = env_int("XUEXIN_OTP_DAILY_LIMIT_PER_IP", 30)
-# Identity check by school name: tries per account per day.
-IDENTITY_CHECK_DAILY_TRIES = 5
+# Registration and recovery POSTs (django-ratelimit notation): per address, and per target
+# (the phone, username or ID number typed, or the account being recovered).
+ACCOUNT_RATE_PER_ADDRESS = os.environ.get("XUEXIN_ACCOUNT_RATE_PER_ADDRESS", "60/h")
+ACCOUNT_RATE_PER_TARGET = os.environ.get("XUEXIN_ACCOUNT_RATE_PER_TARGET", "10/h")
+# Identity check by facts from one's records: tries per ID number per day, across accounts.
+IDENTITY_CHECK_DAILY_TRIES = 3
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -372,6 +390,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Shown in the header and footer of every page, and in every report (DESIGN §0).
 SIMULATION_NOTICE = _("仿真系统")
 
+# --- Logs and retention (README "Logs and retention") -------------------------------------
+# Days each kind of record is kept; `manage.py purge_expired` (daily) deletes older ones. Log
+# files are rotated by the system (deploy/logrotate.conf keeps 180 days).
+RETENTION_DAYS = {
+    "one_time_codes": env_int("XUEXIN_RETENTION_CODES_DAYS", 30),
+    "outbox": env_int("XUEXIN_RETENTION_OUTBOX_DAYS", 30),
+    "login_events": env_int("XUEXIN_RETENTION_LOGINS_DAYS", 180),
+    "notifications": env_int("XUEXIN_RETENTION_NOTIFICATIONS_DAYS", 180),
+    "login_failures": env_int("XUEXIN_RETENTION_LOGIN_FAILURES_DAYS", 30),
+    "access_log": env_int("XUEXIN_RETENTION_ACCESS_LOG_DAYS", 3 * 365),
+}
+# Optional: also write the structured lines to this file (reopened after logrotate moves it).
+LOG_FILE = os.environ.get("XUEXIN_LOG_FILE", "")
+
 LOG_FORMAT = os.environ.get("XUEXIN_LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("XUEXIN_LOG_FORMAT must be plain or json")
@@ -391,9 +423,24 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["redact"],
-        }
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": LOG_FILE,
+                    "formatter": "json",
+                    "filters": ["redact"],
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console", "file"] if LOG_FILE else ["console"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # axes reports every login at INFO; our own lines (masked) are enough.
@@ -421,6 +468,16 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 REPORT_SIGNING_KEY = os.environ.get("XUEXIN_REPORT_SIGNING_KEY", "").replace("\\n", "\n")
 REPORT_SIGNING_KEY_FILE = VAR_DIR / "report-signing-key.pem"
 REPORT_SIGNING_KEY_FILE_ALLOWED = env_bool("XUEXIN_REPORT_SIGNING_KEY_FILE_ALLOWED", DEBUG)
+# Report codes are stored only as a keyed digest and a sealed copy (verification.codes); the
+# key must be set in production (a deploy check says so). The demo derives one from SECRET_KEY.
+REPORT_CODE_KEY = os.environ.get("XUEXIN_REPORT_CODE_KEY", "")
+REPORT_CODE_KEY_CONFIGURED = bool(REPORT_CODE_KEY)
+if not REPORT_CODE_KEY:
+    import hashlib as _hashlib
+
+    REPORT_CODE_KEY = _hashlib.sha256(b"report-code-key:" + SECRET_KEY.encode()).hexdigest()
+elif len(REPORT_CODE_KEY) < 32:
+    raise ImproperlyConfigured("XUEXIN_REPORT_CODE_KEY must be at least 32 characters long")
 # Public lookups per IP (django-ratelimit syntax), and the captcha once an IP has looked up
 # this many codes within an hour.
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
@@ -447,6 +504,11 @@ CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# Refusals are logged as security events (xuexin.errors); the page stays Django's.
+CSRF_FAILURE_VIEW = "xuexin.errors.csrf_failure"
+# The CSRF cookie lasts as long as the browser session, not a year: a verifier who posts the
+# lookup form once carries nothing away (public report pages set no cookie at all).
+CSRF_COOKIE_AGE = None
 if not DEBUG:
     # __Host- cookies: Secure, Path=/, no Domain, so no sibling host can plant or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"

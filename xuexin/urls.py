@@ -32,4 +32,5 @@ urlpatterns = [
 if settings.BENCH_MODE:
     urlpatterns.append(path("bench/baseline", views.bench_baseline, name="bench-baseline"))
 
+handler403 = "xuexin.errors.permission_denied"
 handler500 = "xuexin.errors.server_error"

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
-from .. import otp, services
+from .. import otp, services, throttles
 from ..forms import BindEmailForm, ChangePasswordForm, ChangePhoneForm
 from ..models import OneTimeCode
 from .common import client_ip
@@ -28,12 +29,17 @@ def account_home(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("current_password", "password1", "password2")
 @login_required
 @never_cache
+@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def change_password(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        request.user.set_password(form.cleaned_data["password1"])
-        request.user.save(update_fields=["password"])
+        services.password_set(
+            user=request.user,
+            password=form.cleaned_data["password1"],
+            event="account.password_changed",
+            request=request,
+        )
         # This session carries on under the new password; every other session has ended.
         update_session_auth_hash(request, request.user)
         request.session.cycle_key()
@@ -45,6 +51,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password", "sms_code")
 @login_required
 @never_cache
+@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def change_phone(request: HttpRequest) -> HttpResponse:
     form = ChangePhoneForm(request.POST or None, user=request.user)
@@ -71,25 +78,22 @@ def change_phone(request: HttpRequest) -> HttpResponse:
             except otp.CodeRefused as refused:
                 form.add_error("sms_code", refused.message)
             else:
-                old_phone = request.user.phone
-                request.user.phone = new_phone
-                request.user.save(update_fields=["phone"])
-                services.notify_phone_changed(old_phone)
+                services.phone_change(user=request.user, new_phone=new_phone, request=request)
                 messages.success(request, _("手机号已更换，请使用新手机号登录。"))
                 return redirect("accounts:account")
     return render(request, "accounts/change_phone.html", {"form": form})
 
 
+@sensitive_post_parameters("password")
 @login_required
 @never_cache
+@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def bind_email(request: HttpRequest) -> HttpResponse:
     form = BindEmailForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        request.user.email = form.cleaned_data["email"]
-        request.user.email_verified_at = None
-        request.user.save(update_fields=["email", "email_verified_at"])
-        services.send_email_activation(request, request.user)
+        services.email_change(user=request.user, new_email=form.cleaned_data["email"],
+                              request=request)  # fmt: skip
         messages.success(request, _("激活邮件已发送，请在 24 小时内点击邮件中的链接完成激活。"))
         return redirect("accounts:account")
     return render(request, "accounts/bind_email.html", {"form": form})

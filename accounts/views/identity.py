@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,8 +16,12 @@ from records.access import parse_public_id
 from records.views import refuse_staff_without_second_factor, staff_download
 
 from .. import services
-from ..forms import ClaimForm, SchoolNameCheckForm
+from ..forms import ClaimForm, IdentityFactsForm
 from ..models import IdentityClaim
+
+ERR_FACTS = gettext_lazy(
+    "填写的信息与您的学籍不符（院校、学号和入学年份须属于同一条学籍），今日还可尝试 %(left)d 次。"
+)
 
 
 @login_required
@@ -31,11 +36,11 @@ def identity_check(request: HttpRequest) -> HttpResponse:
     if user.identity_verified_at:
         return redirect("records:archive-home")
     services.bind_matching_person(user)
-    form = SchoolNameCheckForm(request.POST or None)
+    form = IdentityFactsForm(request.POST or None)
     tries_left = services.identity_tries_left(user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and tries_left > 0 and form.is_valid():
         try:
-            result = services.identity_check_by_school(user, form.cleaned_data["school_name"])
+            result = services.identity_check_by_facts(user, **form.cleaned_data)
         except services.TooManyTries:
             tries_left = 0
         else:
@@ -43,10 +48,7 @@ def identity_check(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("身份核验通过，欢迎使用学信档案。"))
                 return redirect("records:archive-home")
             tries_left = result.tries_left
-            form.add_error(
-                "school_name",
-                _("院校名称与您的学籍信息不符，今日还可尝试 %(left)d 次。") % {"left": tries_left},
-            )
+            form.add_error(None, ERR_FACTS % {"left": tries_left})
     pending = user.claims.filter(status=IdentityClaim.Status.PENDING).first()
     context = {"form": form, "tries_left": tries_left, "pending": pending}
     return render(request, "accounts/identity_check.html", context)

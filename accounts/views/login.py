@@ -17,6 +17,7 @@ from xuexin.logging import log_event
 
 from .. import services
 from ..forms import ERR_LOGIN, LoginForm
+from ..signals import mask_username
 
 CAPTCHA_FLAG = "login_needs_captcha"
 
@@ -79,7 +80,12 @@ def lockout_response(
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
     """Shown instead of the login page while a (username, IP) pair cools off."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    log_event("login.locked", ip=services.request_network(request))
+    typed = (credentials or {}).get("username") if isinstance(credentials, dict) else None
+    log_event(
+        "login.locked",
+        user=mask_username(str(typed or request.POST.get("username", ""))),
+        ip=services.request_network(request),
+    )
     response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response

@@ -7,6 +7,9 @@ static/js/register.js adds the 60-second countdown and the password strength hin
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,10 +18,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
-from .. import otp, services
+from .. import otp, services, throttles
 from ..forms import RegistrationForm, SendCodeForm
-from ..models import OneTimeCode
+from ..models import OneTimeCode, User
+from ..validators import normalize_mobile
 from .common import client_ip
 
 ERR_ID_UNDER_REVIEW = gettext_lazy("该证件号码的申诉正在审核中，客服审核通过后才能被再次注册")
@@ -32,24 +37,45 @@ def _kept_values(data) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {key: value for key, value in data.items() if key not in NOT_ECHOED}
 
 
+PROOF_KEY = "register_phone_proof"
+PHONE_TAKEN_SMS = gettext_lazy(
+    "【学信网仿真】您的手机号已注册学信网账号，无需重新注册。如忘记密码，"
+    "请在登录页选择“找回密码”。如非本人操作，请忽略本短信。"
+)
+
+
+def proven_phone(request: HttpRequest) -> str | None:
+    """The phone whose registration code this visitor typed correctly in the last minutes."""
+    proof = request.session.get(PROOF_KEY) or {}
+    if proof.get("until", 0) < time.time():
+        return None
+    return proof.get("phone")
+
+
+def _remember_proof(request: HttpRequest, phone: str) -> None:
+    until = time.time() + settings.OTP_VALID_MINUTES * 60
+    request.session[PROOF_KEY] = {"phone": phone, "until": until}
+
+
 def _render(request: HttpRequest, *, send_form: SendCodeForm, form: RegistrationForm, **extra):  # type: ignore[no-untyped-def]
     phone = form["phone"].value() or send_form["phone"].value() or ""
+    phone = normalize_mobile(phone)
     resend_after = otp.seconds_until_resend(OneTimeCode.Purpose.REGISTER, phone) if phone else 0
-    phone_errors = [
-        *send_form.errors.as_data().get("phone", []),
-        *form.errors.as_data().get("phone", []),
-    ]
+    phone_errors = form.errors.as_data().get("phone", [])
     phone_taken = any(error.code == "phone_taken" for error in phone_errors)
     context = {
         "send_form": send_form,
         "form": form,
         "resend_after": resend_after,
         "phone_taken": phone_taken,
+        "phone_proven": bool(phone) and phone == proven_phone(request),
         **extra,
     }
     return render(request, "accounts/register.html", context)
 
 
+@ratelimit(key="ip", rate=throttles.per_address, method="POST", block=True)
+@ratelimit(key=throttles.typed_phone, rate=throttles.per_target, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -68,9 +94,15 @@ def _send_code(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(initial=_kept_values(request.POST))
     if send_form.is_valid():
         phone = send_form.cleaned_data["phone"]
+        # A phone that has an account gets a note instead of a code; the page says the same
+        # either way, so the page never tells who has an account.
+        taken = User.objects.filter(phone=phone).exists()
         try:
             otp.send_code(
-                purpose=OneTimeCode.Purpose.REGISTER, destination=phone, ip=client_ip(request)
+                purpose=OneTimeCode.Purpose.REGISTER,
+                destination=phone,
+                ip=client_ip(request),
+                text=str(PHONE_TAKEN_SMS) if taken else None,
             )
         except otp.CodeRefused as refused:
             send_form.add_error("phone", refused.message)
@@ -82,26 +114,33 @@ def _send_code(request: HttpRequest) -> HttpResponse:
 
 
 def _register(request: HttpRequest, *, re_register: bool) -> HttpResponse:
-    form = RegistrationForm(request.POST)
+    """Possession first: the SMS code is checked before anything about accounts is looked at.
+
+    A wrong code gets the same page whoever holds the phone, the ID number or the email. Once
+    the code is right the phone stays proven for the code's lifetime, so fixing a field or
+    choosing 我要重新注册 needs no new code.
+    """
+    form = RegistrationForm(request.POST, proven_phone=proven_phone(request))
     send_form = SendCodeForm(initial={"phone": request.POST.get("phone", "")})
-    if not form.is_valid():
+    form.is_valid()
+    phone = form.cleaned_data.get("phone")
+    code = form.cleaned_data.get("sms_code")
+    if phone and code and not form.phone_proven:
+        try:
+            otp.check_code(purpose=OneTimeCode.Purpose.REGISTER, destination=phone, code=code)
+        except otp.CodeRefused as refused:
+            form.add_error("sms_code", refused.message)
+            return _render(request, send_form=send_form, form=form)
+        _remember_proof(request, phone)
+        form = RegistrationForm(request.POST, proven_phone=phone)
+    if not form.is_valid() or not form.phone_proven:
         return _render(request, send_form=send_form, form=form)
     data = form.cleaned_data
     if services.claim_pending_for(data["id_type"], data["id_number"]):
         form.add_error("id_number", ERR_ID_UNDER_REVIEW)
         return _render(request, send_form=send_form, form=form)
-    # The duplicate question comes before the code is spent, so 我要重新注册 can still use it.
     if not re_register and services.id_holder(data["id_type"], data["id_number"]):
         return _render(request, send_form=send_form, form=form, id_taken=True)
-    try:
-        otp.check_code(
-            purpose=OneTimeCode.Purpose.REGISTER,
-            destination=data["phone"],
-            code=data["sms_code"],
-        )
-    except otp.CodeRefused as refused:
-        form.add_error("sms_code", refused.message)
-        return _render(request, send_form=send_form, form=form)
     try:
         user = services.register_account(
             phone=data["phone"],
@@ -117,6 +156,7 @@ def _register(request: HttpRequest, *, re_register: bool) -> HttpResponse:
         return _render(request, send_form=send_form, form=form)
     except services.IdNumberTaken:
         return _render(request, send_form=send_form, form=form, id_taken=True)
+    request.session.pop(PROOF_KEY, None)
     login(request, user, backend=BACKEND)
     services.record_login(user, request)
     if user.email:

@@ -16,8 +16,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import verify_token
+from django_ratelimit.decorators import ratelimit
 
-from .. import twofactor
+from xuexin.logging import log_event
+
+from .. import throttles, twofactor
+from ..forms import ERR_CURRENT_PASSWORD
+from ..services import request_network
 
 ERR_WRONG_CODE = gettext_lazy("动态口令不正确或已过期，请输入验证器中当前显示的 6 位数字")
 ERR_THROTTLED = gettext_lazy("错误次数过多，请稍后再试")
@@ -42,6 +47,28 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+class SetupForm(TokenForm):
+    """Enrolling an authenticator is a 2FA change: it needs the current password too."""
+
+    password = forms.CharField(
+        label=gettext_lazy("登录密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, *args: object, user, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["token"].widget.attrs.pop("autofocus", None)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(ERR_CURRENT_PASSWORD, code="current_password")
+        return password
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -62,9 +89,10 @@ def _render(request: HttpRequest, template: str, context: dict) -> TemplateRespo
     )
 
 
-@sensitive_post_parameters("token")
+@sensitive_post_parameters("token", "password")
 @never_cache
 @login_required(login_url="admin:login")
+@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def staff_otp_setup(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
@@ -76,14 +104,14 @@ def staff_otp_setup(request: HttpRequest) -> HttpResponse:
         # must not be enough to enrol the thief's phone.
         return twofactor.second_factor_redirect(request, _next(request))
     device = twofactor.pending_device(user)
-    form = TokenForm(request.POST or None)
+    form = SetupForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            twofactor.device_confirm(request=request, device=device)
             otp_login(request, device)
             messages.success(request, _("验证器已绑定，以后每次登录管理后台都需要输入动态口令。"))
             return redirect(_next(request))
+        log_event("otp.failed", user=user.pk, step="setup", ip=request_network(request))
         form.add_error("token", ERR_WRONG_CODE)
     return _render(
         request,
@@ -120,6 +148,10 @@ def staff_otp_verify(request: HttpRequest) -> HttpResponse:
                 otp_login(request, verified)
                 return redirect(_next(request))
         throttled = any(not device.verify_is_allowed()[0] for device in devices)
+        log_event(
+            "otp.failed", user=user.pk, step="verify", throttled=throttled,
+            ip=request_network(request),
+        )  # fmt: skip
         form.add_error("token", ERR_THROTTLED if throttled else ERR_WRONG_CODE)
     return _render(
         request, "accounts/staff_otp_verify.html", {"title": _("动态口令验证"), "form": form}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import FileField, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
-from audit.services import access_record
 
 from .. import identity_changes
 from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
@@ -207,8 +207,9 @@ class PersonForm(StaffEditForm):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = PersonForm
+    access_action = AccessAction.VIEW_PERSON
     list_display = ["name", "gender", "birth_date", "id_type", "masked_id", "updated_at"]
     list_filter = [
         "enrollments__school",
@@ -304,17 +305,8 @@ class PersonAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
             expected_version=obj.version,
         )
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
-    ) -> HttpResponse:  # type: ignore[no-untyped-def]
-        response = super().change_view(request, object_id, form_url, extra_context)
-        person = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and response.status_code == 200 and person is not None:
-            access_record(request=request, action=AccessAction.VIEW_PERSON, target=str(person))
-        return response
 
-
-class RecordAdmin(VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "school"]
     list_per_page = 50
 
@@ -438,7 +430,11 @@ class DegreeAwardAdmin(RecordAdmin):
 
 
 class PersonScopedAdmin(
-    RecordHistoryMixin, ScopedObjectsMixin, ScopedForeignKeysMixin, SimpleHistoryAdmin
+    AccessLoggedAdminMixin,
+    RecordHistoryMixin,
+    ScopedObjectsMixin,
+    ScopedForeignKeysMixin,
+    SimpleHistoryAdmin,
 ):
     """Exam registrations and destinations: reached through a person or enrolment in scope."""
 

@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.mixins import AccessLoggedAdminMixin
+from audit.models import AccessAction
+
 from .. import corrections, reviews
 from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
@@ -108,8 +111,14 @@ def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type:
 
 @admin.register(PhotoReview)
 class PhotoReviewAdmin(
-    OneDecisionMessageMixin, RecordHistoryMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin
+    AccessLoggedAdminMixin,
+    OneDecisionMessageMixin,
+    RecordHistoryMixin,
+    SchoolScopedQueueMixin,
+    SimpleHistoryAdmin,
 ):
+    access_action = AccessAction.VIEW_REQUEST
+
     school_path = "enrollment__school"
     form = PhotoReviewDecisionForm
     list_display = ["updated_at", "student", "school", "kind", "verdict", "comment", "state"]
@@ -233,8 +242,14 @@ DECIDED_ELSEWHERE = (corrections.CorrectionAlreadyDecided, corrections.Correctio
 
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(
-    OneDecisionMessageMixin, RecordHistoryMixin, SchoolScopedQueueMixin, SimpleHistoryAdmin
+    AccessLoggedAdminMixin,
+    OneDecisionMessageMixin,
+    RecordHistoryMixin,
+    SchoolScopedQueueMixin,
+    SimpleHistoryAdmin,
 ):
+    access_action = AccessAction.VIEW_REQUEST
+
     form = CorrectionDecisionForm
     inlines = [CorrectionEventInline]
     list_display = ["created_at", "person", "school", "field_label", "proposed", "status"]

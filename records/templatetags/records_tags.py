@@ -52,3 +52,11 @@ def correction_field(correction) -> str:  # type: ignore[no-untyped-def]
     from records.corrections import field_label
 
     return field_label(correction.record, correction.field)
+
+
+@register.filter
+def public_id_number(person) -> str:  # type: ignore[no-untyped-def]
+    """A person's ID number as public pages show it where the birth date is not shown."""
+    from records.masking import public_id_mask
+
+    return public_id_mask(person.id_type, person.id_number, None, person.gender)

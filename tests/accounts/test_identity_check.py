@@ -12,6 +12,7 @@ from PIL import Image
 
 from accounts import roles
 from accounts.models import IdentityClaim, User
+from accounts.views.identity import ERR_FACTS
 from tests.factories import UserFactory
 from tests.twofactor import verified_login
 
@@ -24,7 +25,14 @@ CLAIM_URL = "/account/claim/"
 @pytest.fixture
 def unverified(people, client):
     """张测试's account, bound by name + ID but not yet past the identity check."""
-    user = UserFactory(phone="13900000111", person=people["张测试"])
+    zhang = people["张测试"]
+    user = UserFactory(
+        phone="13900000111",
+        person=zhang,
+        real_name=zhang.name,
+        id_type=zhang.id_type,
+        id_number=zhang.id_number,
+    )
     client.force_login(user)
     return user
 
@@ -33,25 +41,83 @@ def test_name_and_id_alone_do_not_open_the_archive(client, unverified):
     assert client.get("/archive/")["Location"] == reverse("accounts:identity-check")
 
 
-def test_the_name_of_one_of_my_schools_opens_the_archive(client, unverified):
-    response = client.post(CHECK_URL, {"school_name": " 中山大学 "})
+# 张测试's 学籍 at 中山大学: 学号 2020558000051, entered 2020; at 北京大学: 1601100051, 2016.
+MINE = {"school_name": " 中山大学 ", "student_number": "2020558000051", "entry_year": "2020"}
+
+
+def test_school_student_number_and_entry_year_of_one_enrolment_open_the_archive(client, unverified):
+    response = client.post(CHECK_URL, MINE)
     assert response["Location"] == reverse("records:archive-home")
     assert client.get("/archive/").status_code == 200
 
 
-def test_a_school_i_never_attended_is_refused_with_the_tries_left(client, unverified):
-    response = client.post(CHECK_URL, {"school_name": "清华大学"})
-    assert "4" in str(response.context["form"].errors["school_name"])
-    unverified.refresh_from_db()
-    assert unverified.identity_verified_at is None
-
-
-def test_after_five_wrong_tries_even_the_right_school_waits_a_day(client, unverified):
-    for _ in range(5):
-        client.post(CHECK_URL, {"school_name": "清华大学"})
+def test_what_a_cv_shows_is_not_enough(client, unverified):
+    """School and years are on any CV; without the 学号 they open nothing."""
+    cv = {"school_name": "中山大学", "student_number": "", "entry_year": "2020"}
+    client.post(CHECK_URL, cv)
     client.post(CHECK_URL, {"school_name": "中山大学"})
     unverified.refresh_from_db()
     assert unverified.identity_verified_at is None
+
+
+def test_facts_taken_from_two_enrolments_do_not_match(client, unverified):
+    mixed = {"school_name": "中山大学", "student_number": "1601100051", "entry_year": "2020"}
+    response = client.post(CHECK_URL, mixed)
+    assert response.status_code == 200
+    unverified.refresh_from_db()
+    assert unverified.identity_verified_at is None
+
+
+def test_a_wrong_fact_is_refused_with_the_tries_left(client, unverified):
+    response = client.post(CHECK_URL, {**MINE, "entry_year": "2019"})
+    assert str(ERR_FACTS % {"left": 2}) in response.content.decode()
+
+
+def test_after_three_wrong_tries_even_the_right_facts_wait_a_day(client, unverified):
+    for year in ("2017", "2018", "2019"):
+        client.post(CHECK_URL, {**MINE, "entry_year": year})
+    client.post(CHECK_URL, MINE)
+    unverified.refresh_from_db()
+    assert unverified.identity_verified_at is None
+
+
+def test_the_tries_count_per_id_number_across_accounts(client, client_factory, unverified):
+    """A new account for the same ID does not buy three more guesses."""
+    for year in ("2017", "2018", "2019"):
+        client.post(CHECK_URL, {**MINE, "entry_year": year})
+    unverified.is_active = False
+    unverified.save()
+    fresh = UserFactory(
+        phone="13900000112", person=unverified.person, real_name=unverified.real_name,
+        id_type=unverified.id_type, id_number=unverified.id_number,
+    )  # fmt: skip
+    browser = client_factory()
+    browser.force_login(fresh)
+    response = browser.post(CHECK_URL, MINE)
+    fresh.refresh_from_db()
+    assert fresh.identity_verified_at is None
+    assert response.context["tries_left"] == 0
+
+
+def test_other_accounts_of_the_id_are_told_when_a_new_one_passes(
+    client, client_factory, people, django_capture_on_commit_callbacks
+):
+    from accounts import sms
+
+    zhang = people["张测试"]
+    old = UserFactory(
+        phone="13900000113", real_name=zhang.name, id_type=zhang.id_type,
+        id_number=zhang.id_number, is_active=False,
+    )  # fmt: skip
+    new = UserFactory(
+        phone="13900000114", person=zhang, real_name=zhang.name, id_type=zhang.id_type,
+        id_number=zhang.id_number,
+    )  # fmt: skip
+    client.force_login(new)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHECK_URL, MINE)
+    assert [m.phone for m in sms.outbox] == [old.phone]
+    assert new.masked_phone in sms.outbox[0].text
 
 
 def jpeg(size=(300, 200)) -> SimpleUploadedFile:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from accounts import forms, otp
-from accounts.models import IdentityClaim, OneTimeCode, User
+from accounts.models import IdentityClaim, User
 from accounts.views.registration import ERR_ID_UNDER_REVIEW
 from records import identity
 from records.synthetic import resident_id
@@ -46,6 +47,25 @@ def registration(code: str, **overrides: str) -> dict[str, str]:
 def register(client, sms_outbox, **overrides: str):  # type: ignore[no-untyped-def]
     send_code(client, overrides.get("phone", PHONE))
     return client.post(URL, registration(last_code(sms_outbox), **overrides))
+
+
+def same_page(first, second, *typed: str) -> bool:  # type: ignore[no-untyped-def]
+    """Two answers are the same page once what differs by nature is blanked out: the tokens,
+    the captcha, the running countdown and the values the visitor typed in."""
+    return normalised(first, *typed) == normalised(second, *typed)
+
+
+def normalised(response, *typed: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r"[0-9a-f]{40}", "KEY", html)  # captcha keys and image URLs
+    html = re.sub(r'nonce="[^"]+"', "", html)
+    # The resend countdown runs on the clock, the same for everyone.
+    html = re.sub(r'data-resend-after="\d+"', "", html)
+    html = re.sub(r"请 \d+ 秒后再试", "请 N 秒后再试", html)
+    for value in typed:
+        html = html.replace(value, "TYPED")
+    return response.status_code, html
 
 
 def errors(response, field: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -153,32 +173,51 @@ def test_the_terms_must_be_accepted(client, sms_outbox):
     assert errors(response, "agree") == [str(forms.ERR_AGREE)]
 
 
-def test_a_phone_already_bound_says_so_and_offers_password_recovery(client, student):
-    page = client.get(URL).content.decode()
-    response = client.post(
-        URL, {"action": "send_code", "phone": student.phone, **captcha_answer(page)}
-    )
-    html = response.content.decode()
-    assert str(forms.ERR_PHONE_TAKEN) in html
-    assert reverse("accounts:recover-password") in html
+def test_a_bound_phone_gets_a_note_instead_of_a_code_and_the_page_says_the_same(
+    client, student, sms_outbox
+):
+    bound = send_code(client, student.phone)
+    client.cookies.clear()
+    free = send_code(client, PHONE)
+    assert [m.phone for m in sms_outbox] == [student.phone, PHONE]
+    assert not re.search(r"\d{6}", sms_outbox[0].text)
+    assert reverse("accounts:recover-password") not in bound.content.decode()
+    assert same_page(bound, free, student.phone, PHONE)
+
+
+def test_once_the_code_is_right_a_taken_phone_is_said(client, sms_outbox, student):
+    send_code(client)
+    code = last_code(sms_outbox)
+    User.objects.filter(pk=student.pk).update(phone=PHONE)  # taken meanwhile
+    html = client.post(URL, registration(code)).content.decode()
+    assert str(forms.ERR_PHONE_TAKEN) in html and reverse("accounts:recover-password") in html
 
 
 # --- One ID, one account ------------------------------------------------------------------
 
 
-def test_a_taken_id_shows_the_way_out_without_spending_the_code(client, sms_outbox, student):
+def test_a_taken_id_shows_the_way_out_once_the_code_is_right(client, sms_outbox, student):
     response = register(client, sms_outbox, real_name="张测试", id_number=student.id_number)
     html = response.content.decode()
     assert response.context["id_taken"] is True
     assert reverse("accounts:recover-username") in html and 'value="re_register"' in html
-    assert OneTimeCode.objects.get().used_at is None
 
 
-def test_re_registering_creates_a_disputed_account_and_tells_the_owner(client, sms_outbox, student):
+def test_re_registering_needs_no_second_code(client, sms_outbox, student):
+    data = registration("", real_name="张测试", id_number=student.id_number)
+    register(client, sms_outbox, real_name="张测试", id_number=student.id_number)
+    client.post(URL, {**data, "action": "re_register"})
+    assert User.objects.get(phone=PHONE).identity_disputed
+
+
+def test_re_registering_creates_a_disputed_account_and_tells_the_owner(
+    client, sms_outbox, student, django_capture_on_commit_callbacks
+):
     send_code(client)
     data = registration(last_code(sms_outbox), real_name="张测试", id_number=student.id_number)
     client.post(URL, data)
-    client.post(URL, {**data, "action": "re_register"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**data, "action": "re_register"})
     created = User.objects.get(phone=PHONE)
     assert created.identity_disputed and created.person is None
     assert sms_outbox[-1].phone == student.phone

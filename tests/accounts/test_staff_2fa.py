@@ -62,7 +62,8 @@ def test_a_correct_code_confirms_the_device_and_opens_the_admin(password_only, r
     password_only.get(SETUP)
     device = TOTPDevice.objects.get(user=registrar_a)
     response = password_only.post(
-        SETUP, {"token": current_code(device), "next": "/admin/records/person/"}
+        SETUP,
+        {"password": PASSWORD, "token": current_code(device), "next": "/admin/records/person/"},
     )
     assert response["Location"] == "/admin/records/person/"
     assert password_only.get("/admin/records/person/").status_code == 200
@@ -74,10 +75,30 @@ def test_a_wrong_code_does_not_confirm_the_device(password_only, registrar_a):
     password_only.get(SETUP)
     device = TOTPDevice.objects.get(user=registrar_a)
     wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
-    response = password_only.post(SETUP, {"token": wrong})
+    response = password_only.post(SETUP, {"password": PASSWORD, "token": wrong})
     assert str(ERR_WRONG_CODE) in response.content.decode()
     device.refresh_from_db()
     assert not device.confirmed
+
+
+def test_enrolling_an_authenticator_needs_the_password_again(password_only, registrar_a):
+    password_only.get(SETUP)
+    device = TOTPDevice.objects.get(user=registrar_a)
+    response = password_only.post(SETUP, {"password": "wrong", "token": current_code(device)})
+    device.refresh_from_db()
+    assert response.status_code == 200 and not device.confirmed
+
+
+def test_a_new_authenticator_is_told_to_the_account(
+    password_only, registrar_a, django_capture_on_commit_callbacks
+):
+    from accounts import sms
+
+    password_only.get(SETUP)
+    device = TOTPDevice.objects.get(user=registrar_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        password_only.post(SETUP, {"password": PASSWORD, "token": current_code(device)})
+    assert [m.phone for m in sms.outbox] == [registrar_a.phone]
 
 
 def test_the_current_code_opens_the_admin(password_only, registrar_a):

@@ -55,7 +55,10 @@ def test_a_student_registers_checks_identity_and_logs_back_in_by_id(
 
     page.get_by_role("link", name="进入学信档案").click()
     expect(page.get_by_role("heading", name="身份核验")).to_be_visible()
+    # Facts of one 学籍 (北京大学, 学号 1601100051, entered 2016): a CV alone has no 学号.
     page.fill("input[name=school_name]", "北京大学")
+    page.fill("input[name=student_number]", "1601100051")
+    page.fill("input[name=entry_year]", "2016")
     page.get_by_role("button", name="提交核验").click()
     expect(page.locator(".archive-counts")).to_contain_text("学籍")
 

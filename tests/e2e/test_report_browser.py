@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from records.masking import public_id_mask
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,18 +39,23 @@ def test_a_report_is_issued_verified_closed_and_its_lookup_listed(
 
     page.goto(f"{live_server.url}/archive/xueji/")
     page.locator(".record-card").first.get_by_role("link", name="查看该学籍的在线验证报告").click()
+    page.check("input[name=consent]")
     page.get_by_role("button", name="生成报告").click()
     code = page.locator(".report-code").inner_text().replace(" ", "")
-    assert code.startswith("S") and len(code) == 16
+    assert code.startswith("S") and len(code) == 20
+    expect(page.locator(".consent-record")).to_contain_text("授权范围")
     assert page.locator(".report-qr svg").count() == 1
 
     verifier_context = browser.new_context(locale="zh-CN")
     verifier = verifier_context.new_page()
     verifier.goto(f"{live_server.url}/verify/{code}/")
     expect(verifier.locator(".report-title")).to_contain_text("学籍在线验证报告")
+    # Next to the birth month, only the tail of the number (records.masking).
+    person = account.person
     expect(verifier.locator(".report-id_number")).to_have_text(
-        account.id_number[:3] + "*" * 11 + account.id_number[-4:]
+        public_id_mask(person.id_type, person.id_number, person.birth_date, person.gender)
     )
+    expect(verifier.locator(".report-sheet")).not_to_contain_text(account.id_number[:6])
     expect(verifier.locator(".report-sheet")).not_to_contain_text(account.id_number)
 
     page.fill("input[name=reason]", "已完成入职审核")

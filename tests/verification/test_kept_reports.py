@@ -100,7 +100,7 @@ def test_the_owner_sees_lookups_still_waiting_in_redis(
     real_redis, student_client, client_factory, report
 ):
     client_factory().get(f"/verify/{report.code}/?via=web", REMOTE_ADDR="192.0.2.9")
-    html = student_client.get(f"/archive/reports/{report.code}/").content.decode()
+    html = student_client.get(f"/archive/reports/{report.public_id}/").content.decode()
     assert "192.0.2.0/24" in html and "网页" in html
     assert journal.waiting() == 0
     event = VerificationEvent.objects.get()

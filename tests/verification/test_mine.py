@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def issue(client, token: str, months: str = "1", photo: bool = True):  # type: ignore[no-untyped-def]
-    data = {"record": token, "months": months}
+    data = {"record": token, "months": months, "consent": "on"}
     if photo:
         data["show_photo"] = "on"
     return client.post("/archive/reports/", data)
@@ -26,7 +26,7 @@ def issue(client, token: str, months: str = "1", photo: bool = True):  # type: i
 def test_a_report_is_issued_from_a_record(student_client, master):
     response = issue(student_client, f"xueji:{master.public_id}", months="3")
     report = VerificationReport.objects.get()
-    assert response["Location"] == f"/archive/reports/{report.code}/"
+    assert response["Location"] == f"/archive/reports/{report.public_id}/"
     assert report.valid_until == services.add_months(timezone.localdate(), 3)
 
 
@@ -61,12 +61,12 @@ def test_a_closed_report_frees_a_place(student_client, student, master):
 
 
 def test_the_detail_page_shows_the_code_in_groups_and_a_qr_code(student_client, report):
-    html = student_client.get(f"/archive/reports/{report.code}/").content.decode()
+    html = student_client.get(f"/archive/reports/{report.public_id}/").content.decode()
     assert report.grouped_code in html and "<svg" in html
 
 
 def test_extension_keeps_the_code_and_moves_the_date(student_client, report):
-    student_client.post(f"/archive/reports/{report.code}/extend/", {"months": "6"})
+    student_client.post(f"/archive/reports/{report.public_id}/extend/", {"months": "6"})
     extended = VerificationReport.objects.get()
     expected = services.add_months(timezone.localdate(), 6)
     assert (extended.code, extended.valid_until) == (report.code, expected)
@@ -88,32 +88,32 @@ def test_months_are_calendar_months(day, months, expected):
 def test_extension_re_signs_the_new_data(student_client, report):
     from verification import signing
 
-    student_client.post(f"/archive/reports/{report.code}/extend/", {"months": "2"})
+    student_client.post(f"/archive/reports/{report.public_id}/extend/", {"months": "2"})
     extended = VerificationReport.objects.get()
     assert extended.payload["valid_until"] == extended.valid_until.isoformat()
-    assert signing.verify(extended.payload, extended.signature, signing.jwks())
+    assert signing.verify(extended.signed_payload, extended.signature, signing.jwks())
 
 
 def test_an_expired_report_cannot_be_extended(student_client, report):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40)):
-        student_client.post(f"/archive/reports/{report.code}/extend/", {"months": "1"})
+        student_client.post(f"/archive/reports/{report.public_id}/extend/", {"months": "1"})
     assert VerificationReport.objects.get().valid_until == report.valid_until
 
 
 def test_closing_needs_a_reason_and_is_immediate(student_client, client_factory, report):
-    student_client.post(f"/archive/reports/{report.code}/close/", {"reason": ""})
+    student_client.post(f"/archive/reports/{report.public_id}/close/", {"reason": ""})
     assert VerificationReport.objects.get().closed_at is None
-    student_client.post(f"/archive/reports/{report.code}/close/", {"reason": "已入职"})
+    student_client.post(f"/archive/reports/{report.public_id}/close/", {"reason": "已入职"})
     assert client_factory().get(f"/verify/{report.code}/").status_code == 404
 
 
 def test_mutations_are_post_only(student_client, report):
-    assert student_client.get(f"/archive/reports/{report.code}/close/").status_code == 405
-    assert student_client.get(f"/archive/reports/{report.code}/extend/").status_code == 405
+    assert student_client.get(f"/archive/reports/{report.public_id}/close/").status_code == 405
+    assert student_client.get(f"/archive/reports/{report.public_id}/extend/").status_code == 405
 
 
 def test_another_student_cannot_see_extend_or_close_my_report(other_student_client, report):
-    base = f"/archive/reports/{report.code}/"
+    base = f"/archive/reports/{report.public_id}/"
     assert other_student_client.get(base).status_code == 404
     assert other_student_client.post(base + "extend/", {"months": "6"}).status_code == 404
     assert other_student_client.post(base + "close/", {"reason": "x"}).status_code == 404
@@ -122,7 +122,7 @@ def test_another_student_cannot_see_extend_or_close_my_report(other_student_clie
 
 def test_the_owner_sees_the_lookups(student_client, client_factory, report):
     client_factory().get(f"/verify/{report.code}/", REMOTE_ADDR="192.0.2.9")
-    html = student_client.get(f"/archive/reports/{report.code}/").content.decode()
+    html = student_client.get(f"/archive/reports/{report.public_id}/").content.decode()
     assert "192.0.2.0/24" in html and "二维码" in html
 
 

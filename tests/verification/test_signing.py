@@ -16,17 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_signature_of_an_untouched_report_verifies(report):
-    assert signing.verify(report.payload, report.signature, signing.jwks())
+    assert signing.verify(report.signed_payload, report.signature, signing.jwks())
 
 
 def test_a_changed_field_fails_verification(report):
-    tampered = copy.deepcopy(report.payload)
+    tampered = copy.deepcopy(report.signed_payload)
     tampered["subject"]["major"] = "金融学"
     assert not signing.verify(tampered, report.signature, signing.jwks())
 
 
 def test_a_later_validity_fails_verification(report):
-    tampered = {**report.payload, "valid_until": "2099-12-31"}
+    tampered = {**report.signed_payload, "valid_until": "2099-12-31"}
     assert not signing.verify(tampered, report.signature, signing.jwks())
 
 
