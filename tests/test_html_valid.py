@@ -46,7 +46,7 @@ STUDENT = [
     "/archive/bind/",
     "/archive/corrections/new/?record=enrollment:{enrollment}",
     "/archive/reports/",
-    "/archive/reports/{code}/",
+    "/archive/reports/{report}/",
     "/account/",
 ]
 
@@ -68,7 +68,7 @@ def pages(people, settings, tmp_path) -> dict[str, str]:  # type: ignore[no-unty
     )  # fmt: skip
     master = Enrollment.objects.get(student_number="2020558000051")
     report = services.report_issue(owner=student, record=master, months=1)
-    names = {"code": report.code, "enrollment": master.public_id}
+    names = {"code": report.code, "report": report.public_id, "enrollment": master.public_id}
     found: dict[str, str] = {}
     for language in ("zh-hans", "en"):
         anonymous, signed_in = Client(), Client()

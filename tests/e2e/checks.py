@@ -46,6 +46,8 @@ _axe = Axe()
 
 
 def layout_problems(page: Page) -> list[str]:
+    # Judged once the page has loaded (styles, images, the QR code), as a person sees it.
+    page.wait_for_load_state("load")
     return page.evaluate(LAYOUT_SCRIPT, {"values": RECORD_VALUES, "oneLine": ONE_LINE})
 
 

@@ -55,6 +55,8 @@ def test_the_identity_check_opens_the_archive(new_page, live_server, people, lan
     assert_page_ok(page)
 
     page.fill("input[name=school_name]", "北京大学")
+    page.fill("input[name=student_number]", "1601100051")
+    page.fill("input[name=entry_year]", "2016")
     submit(page)
 
     expect(page.locator(".archive-counts")).to_be_visible()
@@ -160,8 +162,9 @@ def test_a_report_is_issued_extended_and_closed(
     page = student_page(new_page, live_server, student, lang, width)
     page.goto(f"{live_server.url}/archive/reports/")
     page.select_option("select[name=months]", "2")
+    page.locator("input[name=consent]").check()
     submit(page, "main form:has(select[name=months])")
-    expect(page).to_have_url(re.compile(r"/archive/reports/S[0-9A-Z]{15}/$"))
+    expect(page).to_have_url(re.compile(r"/archive/reports/[0-9a-f-]{36}/$"))
     report = VerificationReport.objects.get()
     first_valid_until = report.valid_until
     assert_page_ok(page)
@@ -227,6 +230,7 @@ def test_an_email_is_bound_and_activated_from_its_link(
     page = student_page(new_page, live_server, student, lang, width)
     page.goto(f"{live_server.url}/account/email/")
     page.fill("input[name=email]", "zhang.ceshi@example.org")
+    page.fill("input[name=password]", PASSWORD)
     submit(page)
     expect(page.locator(".alert-success, .alert-info").first).to_be_visible()
 
@@ -250,7 +254,7 @@ def test_the_report_qr_code_is_whole_and_scans(
     master = Enrollment.objects.get(student_number="2020558000051")
     report = services.report_issue(owner=student, record=master, months=1)
     page = student_page(new_page, live_server, student, lang, width)
-    page.goto(f"{live_server.url}/archive/reports/{report.code}/")
+    page.goto(f"{live_server.url}/archive/reports/{report.public_id}/")
 
     svg = page.locator(".report-qr svg")
     # Scaled as a whole (a viewBox, square on screen), never cropped at the right or bottom.

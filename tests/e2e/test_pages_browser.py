@@ -52,7 +52,7 @@ STUDENT_PAGES = [
     "/archive/corrections/new/?record=enrollment:{enrollment}",
     "/archive/corrections/{correction}/",
     "/archive/reports/",
-    "/archive/reports/{code}/",
+    "/archive/reports/{report}/",
     "/account/",
     "/account/password/",
     "/account/phone/",
@@ -67,7 +67,7 @@ LAYOUT_PAGES = [
     "/archive/xueli/",
     "/archive/xuewei/",
     "/archive/corrections/new/?record=enrollment:{enrollment}",
-    "/archive/reports/{code}/",
+    "/archive/reports/{report}/",
     "/account/",
 ]
 
@@ -93,6 +93,7 @@ def site(student, settings, tmp_path) -> dict[str, object]:  # type: ignore[no-u
     return {
         "student": student,
         "code": report.code,
+        "report": report.public_id,
         "enrollment": master.public_id,
         "correction": correction.public_id,
         "news": Announcement.objects.published().first().pk,
@@ -141,5 +142,5 @@ def test_the_main_pages_fit_the_window_without_breaking_words(
 
 def test_the_report_is_still_live_for_the_layout_checks(site):
     # Guards the fixture: a closed report would show the generic page instead of the sheet.
-    assert VerificationReport.objects.live().filter(code=site["code"]).exists()
-    assert VerificationReport.objects.get(code=site["code"]).valid_until > timezone.localdate()
+    assert VerificationReport.objects.live().by_code(site["code"]).exists()
+    assert VerificationReport.objects.by_code(site["code"]).get().valid_until > timezone.localdate()

@@ -118,7 +118,10 @@ def test_a_missing_column_is_named(registrar_a_client, people):
 
 def test_gbk_chinese_is_never_taken_for_utf8():
     """Every name and header the demo knows, saved as GBK, is read back as GB18030 text."""
-    samples = [*HEADERS, *(chinese_name(random.Random(n), gender) for n in range(250) for gender in "12")]
+    samples = [
+        *HEADERS,
+        *(chinese_name(random.Random(n), gender) for n in range(250) for gender in "12"),
+    ]
     for sample in samples:
         text, encoding = rosterfile.decode_text(sample.encode("gbk"))
         assert (text, encoding) == (sample, "gb18030"), sample
