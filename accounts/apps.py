@@ -9,8 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self) -> None:
-        # Connect the login log lines and the receivers that renew account stamps.
-        from . import checks, signals, stamps  # noqa: F401
+        # Connect the system checks and the login log lines.
+        from . import checks, signals  # noqa: F401
         from .roles import ensure_roles
 
         # After every migrate, once every app's permissions exist.

@@ -6,9 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
 from records.identity import IdType, normalize_id_number
-from xuexin import memo
 
-from . import stamps
 from .models import User
 from .validators import normalize_mobile
 
@@ -30,27 +28,12 @@ def find_login_user(username: str) -> User | None:
     return User.objects.filter(condition).order_by("-is_active", "id").first()
 
 
-# Each worker's copies of logged-in accounts with their persons (see xuexin.memo).
-ACCOUNTS = memo.Memo()
-
-
 class PhoneEmailOrIdBackend(ModelBackend):
     def get_user(self, user_id):  # type: ignore[no-untyped-def]
-        try:
-            pk = int(user_id)
-        except (TypeError, ValueError):
-            return None
-        # One round trip for every stamp an archive page needs; they key the 学籍 cards too.
-        current = memo.current(stamps.account(pk), stamps.SCHOOLS)
-        user = ACCOUNTS.get(pk, current)
-        if user is None:
-            # Every archive page reads the bound person: load it with the user, one query.
-            user = User.objects.select_related("person").filter(pk=pk).first()
-            if user is None:
-                return None
-            ACCOUNTS.put(pk, current, user)
-        user.stamps = current
-        return user if self.user_can_authenticate(user) else None
+        # Every archive page reads the bound person: load it with the user, in one query, on
+        # every request, so a change to the account shows on the next request everywhere.
+        user = User.objects.select_related("person").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
         if username is None or password is None:

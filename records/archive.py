@@ -7,22 +7,17 @@ own rows: someone else's is a 404, the same as a missing one.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import identity_verified_required
-from xuexin import memo
+from xuexin import throttle
 
 from . import corrections
 from .access import parse_public_id
@@ -40,9 +35,6 @@ from .models import (
     Qualification,
 )
 from .views import private_file_response
-
-# Each worker's renderings of 学籍 pages, by account (see xuexin.memo).
-PAGES = memo.Memo(max_entries=2048)
 
 # Lazy: a message built at import would always be Chinese, whatever the reader chose.
 ERR_BIND_FAILED = gettext_lazy(
@@ -99,37 +91,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def xueji(request: HttpRequest) -> HttpResponse:
     person = request.user.person
-    stamps = getattr(request.user, "stamps", None)
-    if person is None or stamps is None:
-        enrollments = _enrollments(person) if person else []
-        version = cards_version(person, enrollments) if person else ""
-        context = {"enrollments": enrollments, "person": person, "tab": "xueji"}
-        return render(request, "records/xueji.html", {**context, "cards_version": version})
-
-    # The account's stamps change with anything the page shows (accounts.stamps), so a worker
-    # that rendered it under these stamps serves it again without loading a row.
-    def context() -> dict[str, object]:
-        return {
-            "enrollments": SimpleLazyObject(lambda: _enrollments(person)),
-            "person": person,
-            "tab": "xueji",
-            "cards_version": ".".join(stamps),
-        }
-
-    key = (request.user.pk, translation.get_language(), request.get_host())
-    return memo.render_kept(request, PAGES, key, stamps, "records/xueji.html", context)
-
-
-def cards_version(person, enrollments: list[Enrollment]) -> str:  # type: ignore[no-untyped-def]
-    """Changes whenever anything the 学籍 cards show changes; keys their cached rendering."""
-    parts: list[object] = [person.pk, person.version, person.updated_at]
-    for enrollment in enrollments:
-        parts += [enrollment.pk, enrollment.version, enrollment.updated_at]
-        parts += [enrollment.school_id, enrollment.school.name]
-        parts += [
-            (r.kind, r.verdict, r.state, r.updated_at) for r in enrollment.photo_reviews.all()
-        ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    enrollments = _enrollments(person) if person else []
+    context = {"enrollments": enrollments, "person": person, "tab": "xueji"}
+    return render(request, "records/xueji.html", context)
 
 
 @archive_page
@@ -201,7 +165,7 @@ def scope(request: HttpRequest) -> HttpResponse:
 
 
 @archive_page
-@ratelimit(key="user", rate="10/h", method="POST", block=True)
+@throttle.limit(key="user", rate="10/h", method="POST")
 @require_http_methods(["GET", "POST"])
 def bind(request: HttpRequest) -> HttpResponse:
     """尝试绑定学籍: binds only a record whose person has this account's real name and ID."""

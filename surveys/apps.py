@@ -8,5 +8,5 @@ class SurveysConfig(AppConfig):
     verbose_name = _("毕业生调查")
 
     def ready(self) -> None:
-        # Receivers: the demo survey after seed_demo, and the kept 学籍 pages' stamps.
+        # The receiver that adds the demo survey after seed_demo.
         from . import signals  # noqa: F401

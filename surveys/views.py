@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import identity_verified_required
+from xuexin import throttle
 
 from . import services
 from .eligibility import get_invitation
@@ -24,7 +24,7 @@ from .presentation import answered_questions
 
 @identity_verified_required
 @never_cache
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@throttle.limit(key="user", rate="60/h", method="POST")
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     invitation = get_invitation(request.user, public_id)

@@ -17,7 +17,6 @@ from records.models import Enrollment, Person, School
 from tests import browsers
 from tests.factories import UserFactory, photo_file
 from tests.twofactor import verified_login
-from xuexin import memo
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
@@ -60,17 +59,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
 
 
 @pytest.fixture(autouse=True)
-def fresh_fragment_cache():
-    """Caches live per process: one test's fragments, kept rows and throttle counts never leak
-    into the next (with two test processes, which tests share a process is left to chance)."""
+def fresh_caches():
+    """Caches live per process: one test's fragments and throttle counts (the default cache,
+    local memory in tests) never leak into the next; each test starts with none spent."""
     from django.core.cache import caches
 
     caches["default"].clear()
     caches["fragments"].clear()
-    memo.clear_all()
-    # Throttle counters live in the default cache (local memory in tests): each test starts
-    # with none spent.
-    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,4 +8,9 @@ class VerificationConfig(AppConfig):
     verbose_name = _("在线验证")
 
     def ready(self) -> None:
+        from xuexin import throttle
+
         from . import checks  # noqa: F401 - registers the deployment check
+
+        # A rate django-ratelimit cannot read stops start-up, not every lookup.
+        throttle.check_rates()

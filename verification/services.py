@@ -6,8 +6,6 @@ import calendar
 import datetime
 
 from django.db import IntegrityError, models, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import request_network
 from records.masking import public_birth_month, public_id_mask
 from records.models import DegreeAward, Enrollment, Qualification
-from xuexin import memo
 from xuexin.logging import log_event
 
-from . import codes, consent, journal, signing
+from . import codes, consent, signing
 from .models import ReportKind, VerificationEvent, VerificationReport
 
 MAX_LIVE_PER_RECORD = 3
@@ -30,9 +27,6 @@ OUTCOME_OF_STATE = {
     "expired": VerificationEvent.Outcome.EXPIRED,
     "closed": VerificationEvent.Outcome.CLOSED,
 }
-
-# Each worker's copies of report rows by code (see xuexin.memo); the state is computed on use.
-REPORTS = memo.Memo()
 
 ERR_TOO_MANY_LIVE = _("该记录已有 %(limit)d 份有效的验证报告，请先关闭不再需要的报告")
 ERR_NOT_LIVE = _("该报告已关闭或已过期，不能再延期")
@@ -204,40 +198,27 @@ def report_close(*, report: VerificationReport, reason: str) -> VerificationRepo
 
 
 def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationReport | None:
-    """The live report for a code, or None; every look at an existing report is recorded."""
+    """The live report for a code, or None; every look at an existing report is recorded.
+
+    Read from the database on every look, so a report closed a moment ago fails at once on
+    every worker; the 查验记录 is written in the same request, so its owner sees it at once.
+    """
     normalized = codes.normalize_code(code)
     if not codes.is_valid_code(normalized):
         log_event("verification.lookup", outcome="malformed", channel=channel)
         return None
     # Only the report's own row: the page and the API show the signed payload, never the
-    # live records (the photo view loads those when a photo is asked for). Each worker keeps
-    # the rows it has read while the code's stamp stands (see report_changed).
-    admission = getattr(request, "lookup_admission", None)  # from the throttle's round trip
-    if admission is not None and admission.code == normalized:
-        if admission.recorded is not None:
-            # The worker's copy was current and its 查验记录 went with the throttle's count.
-            report = admission.recorded
-            report.stamps = admission.stamps
-            return _answer(report, channel)
-        stamps = admission.stamps
-    else:
-        stamps = memo.current(report_stamp(normalized))
-    report = REPORTS.get(normalized, stamps)
-    if report is None:
-        report = VerificationReport.objects.by_code(normalized).order_by().first()
-        if report is not None:
-            REPORTS.put(normalized, stamps, report.known_as(normalized))
+    # live records (the photo view loads those when a photo is asked for).
+    report = VerificationReport.objects.by_code(normalized).order_by().first()
     if report is None:
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
-    report.stamps = stamps  # keys the report's kept page, too
-    journal.record(
-        VerificationEvent(
-            report=report,
-            channel=channel,
-            outcome=OUTCOME_OF_STATE[report.state],
-            ip_prefix=request_network(request),
-        )
+    report.known_as(normalized)
+    VerificationEvent.objects.create(
+        report=report,
+        channel=channel,
+        outcome=OUTCOME_OF_STATE[report.state],
+        ip_prefix=request_network(request),
     )
     return _answer(report, channel)
 
@@ -248,19 +229,3 @@ def _answer(report: VerificationReport, channel: str) -> VerificationReport | No
         "verification.lookup", report=report.pk, outcome=OUTCOME_OF_STATE[state], channel=channel
     )
     return report if state == "live" else None
-
-
-def report_stamp(code: str) -> str:
-    # The keyed digest: the shared cache never holds a code anyone could look a report up by.
-    return _stamp_of_digest(codes.digest(code))
-
-
-def _stamp_of_digest(digest: str) -> str:
-    return "report:" + digest[:32]
-
-
-@receiver(post_save, sender=VerificationReport, dispatch_uid="verification.stamp_report_saved")
-@receiver(post_delete, sender=VerificationReport, dispatch_uid="verification.stamp_report_deleted")
-def report_changed(sender, instance: VerificationReport, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    """Extending, closing or deleting a report makes every worker read it again."""
-    memo.renew(_stamp_of_digest(instance.code_digest))

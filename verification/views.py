@@ -7,11 +7,8 @@ privacy headers of DESIGN §4.4. Lookups are throttled per IP; guessing gets 429
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,17 +19,30 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.services import request_network
 from records.models import Qualification
 from records.views import private_file_response
-from xuexin import memo
+from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.views import throttled_page
 
-from . import codes, gate, pdf, presentation, services, signing
+from . import codes, pdf, presentation, services, signing
 from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
-LOOKUP_COUNTER = "verify-lookups:{ip}"
+# Two budgets per address, both django-ratelimit counts (xuexin.throttle):
+# - VERIFY_RATE: lookups that found nothing (any page), API calls and 学历查询 POSTs. Looking
+#   at a live report again (page, print, PDF, photo, QR) costs nothing, so a verifier who
+#   checks a report properly is never refused, while guessing codes soon is. Once the budget
+#   is spent every public lookup is refused, hits included, so a refusal says nothing.
+# - the captcha on the typed form: after VERIFY_CAPTCHA_AFTER typed codes within an hour.
+LOOKUPS = "verification.lookups"
+TYPED = "verification.typed"
 
-# Each worker's renderings of report pages, by code, language, host and kind of viewer.
-PAGES = memo.Memo(max_entries=2048)
+
+def _typed_rate(group: str, request: HttpRequest) -> str:
+    return f"{settings.VERIFY_CAPTCHA_AFTER}/h"
+
+
+def _lookup_rate(group: str, request: HttpRequest) -> str:
+    return settings.VERIFY_RATE
 
 
 def privacy_headers(response: HttpResponse) -> HttpResponse:
@@ -42,79 +52,50 @@ def privacy_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _count_lookup(request: HttpRequest) -> int:
-    key = LOOKUP_COUNTER.format(ip=request.META.get("REMOTE_ADDR", ""))
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        return 1
+def _spend_lookup(request: HttpRequest) -> int | None:
+    return throttle.spend(request, group=LOOKUPS, key="ip", rate=_lookup_rate)
 
 
-def _lookups_so_far(request: HttpRequest) -> int:
-    return cache.get(LOOKUP_COUNTER.format(ip=request.META.get("REMOTE_ADDR", "")), 0)
+def _needs_captcha(request: HttpRequest) -> bool:
+    typed = throttle.hits(request, group=TYPED, key="ip", rate=_typed_rate)
+    return typed >= settings.VERIFY_CAPTCHA_AFTER
 
 
-RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
-UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+def _throttled_answer(request: HttpRequest, wait: int, api: bool = False) -> HttpResponse:
+    if api:
+        log_event("throttle.refused", path=request.path, ip=request_network(request))
+        response: HttpResponse = _api_error(429, "too_many_requests")
+        response["Retry-After"] = str(wait)
+        return response
+    return throttled_page(request, wait)
 
 
-@functools.cache
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'30/10m' → (30 lookups, 600 seconds), in django-ratelimit's notation."""
-    match = RATE.match(rate.strip())
-    if match is None:
-        raise ValueError(f"not a rate: {rate!r}")
-    count, multiplier, unit = match.groups()
-    return int(count), int(multiplier or 1) * UNIT_SECONDS[unit]
+def public_view(view):  # type: ignore[no-untyped-def]
+    """Refuse once the address's budget is spent, honour ?lang=en, add the privacy headers."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        language = request.GET.get("lang")
+        if language in {"en", "zh-hans"}:
+            with translation.override(language):
+                return privacy_headers(answer(request, *args, **kwargs))
+        return privacy_headers(answer(request, *args, **kwargs))
+
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        wait = throttle.spent(request, group=LOOKUPS, key="ip", rate=_lookup_rate)
+        if wait is not None:
+            return _throttled_answer(request, wait)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-def _throttled(request: HttpRequest, code: str | None = None, channel: str | None = None) -> bool:
-    """Count this lookup against its address's budget; True once the budget is spent.
-
-    One round trip to Redis (verification.gate) also reads the code's stamp and, for a
-    lookup of ``channel`` that this worker can answer from its copy, records it. When Redis
-    cannot be reached every lookup is refused: guessing must never become free.
-    """
-    limit, window = parse_rate(settings.VERIFY_RATE)
-    try:
-        return not gate.admit(request, code, channel, limit, window)
-    except Exception:  # noqa: BLE001 - unreachable shared cache: fail closed
-        return True
-
-
-def public_view(channel: Callable[[HttpRequest], str] | None = None):  # type: ignore[no-untyped-def]
-    """Throttle per IP, honour ?lang=en, add the privacy headers.
-
-    ``channel`` names how a view's lookups are recorded; views that record none leave it out.
-    """
-
-    def decorator(view):  # type: ignore[no-untyped-def]
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
-            language = request.GET.get("lang")
-            if language in {"en", "zh-hans"}:
-                with translation.override(language):
-                    return privacy_headers(answer(request, *args, **kwargs))
-            return privacy_headers(answer(request, *args, **kwargs))
-
-        def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
-            code = kwargs.get("code")
-            if _throttled(request, code, channel(request) if channel and code else None):
-                log_event("throttle.refused", path=request.path, ip=request_network(request))
-                response = render(request, "429.html", status=429)
-                response["Retry-After"] = "600"
-                return response
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _web(request: HttpRequest) -> str:
-    return VerificationEvent.Channel.WEB
+def _missed(request: HttpRequest) -> HttpResponse:
+    """The answer for a code that opens nothing; it spends one lookup of the budget."""
+    wait = _spend_lookup(request)
+    if wait is not None:
+        return _throttled_answer(request, wait)
+    return _not_found(request)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -122,18 +103,18 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/not_found.html", {"language_links": True}, status=404)
 
 
-@public_view()
+@public_view
 @require_http_methods(["GET", "POST"])
 def verify_form(request: HttpRequest) -> HttpResponse:
-    needs_captcha = _lookups_so_far(request) >= settings.VERIFY_CAPTCHA_AFTER
+    needs_captcha = _needs_captcha(request)
     form = VerifyForm(request.POST or None, needs_captcha=needs_captcha)
     if request.method == "POST" and form.is_valid():
-        # Typed lookups count towards the captcha; QR and API lookups are throttled instead.
-        _count_lookup(request)
+        # Typed codes count towards the captcha; the lookup budget is spent by the page's miss.
+        throttle.spend(request, group=TYPED, key="ip", rate=_typed_rate)
         code = form.cleaned_data["code"]
         target = reverse("verification:report", args=[code]) if codes.is_valid_code(code) else None
         if target is None:
-            return _not_found(request)
+            return _missed(request)
         query = "?via=web" + ("&lang=en" if translation.get_language() == "en" else "")
         return redirect(target + query)
     return render(request, "verification/verify.html", {"form": form})
@@ -165,30 +146,21 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
     }
 
 
-@public_view(_channel)
+@public_view
 @require_GET
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=_channel(request), request=request)
     if report is None:
-        return _not_found(request)
-    key = (
-        report.code,
-        translation.get_language(),
-        request.get_host(),
-        request.user.is_authenticated,
-    )
-    return memo.render_kept(
-        request, PAGES, key, report.stamps, "verification/report.html",
-        lambda: _report_context(request, report),
-    )  # fmt: skip
+        return _missed(request)
+    return render(request, "verification/report.html", _report_context(request, report))
 
 
-@public_view(_web)
+@public_view
 @require_GET
 def report_print(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=VerificationEvent.Channel.WEB, request=request)
     if report is None:
-        return _not_found(request)
+        return _missed(request)
     return render(request, "verification/print.html", _report_context(request, report))
 
 
@@ -211,16 +183,16 @@ def pdf_response(request: HttpRequest, report) -> HttpResponse:  # type: ignore[
     return response
 
 
-@public_view(_web)
+@public_view
 @require_GET
 def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     report = services.look_up(code, channel=VerificationEvent.Channel.WEB, request=request)
     if report is None:
-        return _not_found(request)
+        return _missed(request)
     return pdf_response(request, report)
 
 
-@public_view()
+@public_view
 @require_GET
 def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
@@ -231,7 +203,9 @@ def report_photo(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("enrollment", "qualification__enrollment")
         .first()
     )
-    if report is None or not report.payload.get("photo"):
+    if report is None:
+        return _missed(request)
+    if not report.payload.get("photo"):
         raise Http404
     return private_file_response(services.photo_field(report))
 
@@ -253,11 +227,10 @@ def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type:
 
 @require_GET
 def api_report(request: HttpRequest, code: str) -> JsonResponse:
-    if _throttled(request, code, VerificationEvent.Channel.API):
-        log_event("throttle.refused", path=request.path, ip=request_network(request))
-        response = _api_error(429, "too_many_requests")
-        response["Retry-After"] = "600"
-        return privacy_headers(response)
+    # Every API call is a typed lookup: each spends one of the address's budget.
+    wait = _spend_lookup(request)
+    if wait is not None:
+        return privacy_headers(_throttled_answer(request, wait, api=True))
     report = services.look_up(code, channel=VerificationEvent.Channel.API, request=request)
     if report is None:
         return privacy_headers(_api_error(404, "not_found"))
@@ -274,7 +247,7 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@public_view()
+@public_view
 @require_http_methods(["GET", "POST"])
 def xueli_query(request: HttpRequest) -> HttpResponse:
     """学历查询 (零散查询): 证书编号 + 姓名 + captcha → the registered diploma, masked."""
@@ -282,7 +255,9 @@ def xueli_query(request: HttpRequest) -> HttpResponse:
     found = None
     not_found = False
     if request.method == "POST" and form.is_valid():
-        _count_lookup(request)
+        wait = _spend_lookup(request)
+        if wait is not None:
+            return _throttled_answer(request, wait)
         found = (
             Qualification.objects.filter(
                 certificate_number=form.cleaned_data["certificate_number"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.services import request_network
 from records.models import School
+from xuexin import throttle
 from xuexin.logging import log_event
 
 
@@ -55,10 +58,15 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The answer to any throttled request: 429, a polite page, no detail."""
+    """The answer to any throttled request: 429, a polite page saying when to come back."""
+    return throttled_page(request, throttle.retry_after(request))
+
+
+def throttled_page(request: HttpRequest, wait: int) -> HttpResponse:
     log_event("throttle.refused", path=request.path, ip=request_network(request))
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "600"
+    minutes = max(1, math.ceil(wait / 60))
+    response = render(request, "429.html", {"retry_minutes": minutes}, status=429)
+    response["Retry-After"] = str(wait)
     return response
 
 

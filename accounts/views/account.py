@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
+
+from xuexin import throttle
 
 from .. import otp, services, throttles
 from ..forms import BindEmailForm, ChangePasswordForm, ChangePhoneForm
@@ -29,7 +30,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("current_password", "password1", "password2")
 @login_required
 @never_cache
-@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def change_password(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.POST or None, user=request.user)
@@ -51,7 +52,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password", "sms_code")
 @login_required
 @never_cache
-@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def change_phone(request: HttpRequest) -> HttpResponse:
     form = ChangePhoneForm(request.POST or None, user=request.user)
@@ -87,7 +88,7 @@ def change_phone(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @login_required
 @never_cache
-@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def bind_email(request: HttpRequest) -> HttpResponse:
     form = BindEmailForm(request.POST or None, user=request.user)

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
+from xuexin import throttle
 from xuexin.logging import log_event
 
 from .. import otp, services, throttles
@@ -55,12 +55,12 @@ USERNAME_SMS = gettext_lazy(
 
 def _throttled_post(view):  # type: ignore[no-untyped-def]
     """Per address, and per what was typed (the username or ID number), on every POST."""
-    return ratelimit(key="ip", rate=throttles.per_address, method="POST", block=True)(view)
+    return throttle.limit(key="ip", rate=throttles.per_address, method="POST")(view)
 
 
 @never_cache
 @_throttled_post
-@ratelimit(key=throttles.typed_id_number, rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key=throttles.typed_id_number, rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def recover_username(request: HttpRequest) -> HttpResponse:
     """找回用户名: the answer goes to the account's own phone (and verified email), never to the
@@ -105,7 +105,7 @@ def _start_timer(typed_username: str) -> None:
 
 @never_cache
 @_throttled_post
-@ratelimit(key=throttles.typed_username, rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key=throttles.typed_username, rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def recover_password(request: HttpRequest) -> HttpResponse:
     """Every username gets the same answer and the same resend timer; only the account's own
@@ -194,7 +194,7 @@ def reset_target_key(group: str, request: HttpRequest) -> str:
 @sensitive_post_parameters("password1", "password2", "sms_code")
 @never_cache
 @_throttled_post
-@ratelimit(key=reset_target_key, rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key=reset_target_key, rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def recover_password_code(request: HttpRequest) -> HttpResponse:
     """Possession first: until the SMS code is accepted, nothing about the account is looked

@@ -18,7 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
+
+from xuexin import throttle
 
 from .. import otp, services, throttles
 from ..forms import RegistrationForm, SendCodeForm
@@ -74,8 +75,8 @@ def _render(request: HttpRequest, *, send_form: SendCodeForm, form: Registration
     return render(request, "accounts/register.html", context)
 
 
-@ratelimit(key="ip", rate=throttles.per_address, method="POST", block=True)
-@ratelimit(key=throttles.typed_phone, rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key="ip", rate=throttles.per_address, method="POST")
+@throttle.limit(key=throttles.typed_phone, rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

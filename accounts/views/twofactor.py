@@ -16,8 +16,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import verify_token
-from django_ratelimit.decorators import ratelimit
 
+from xuexin import throttle
 from xuexin.logging import log_event
 
 from .. import throttles, twofactor
@@ -92,7 +92,7 @@ def _render(request: HttpRequest, template: str, context: dict) -> TemplateRespo
 @sensitive_post_parameters("token", "password")
 @never_cache
 @login_required(login_url="admin:login")
-@ratelimit(key="user", rate=throttles.per_target, method="POST", block=True)
+@throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
 def staff_otp_setup(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
