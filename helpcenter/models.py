@@ -94,7 +94,24 @@ class Category(models.Model):
         return self.name_zh
 
 
-class ArticleQuerySet(models.QuerySet):
+class RenewingQuerySet(models.QuerySet):
+    """Bulk writes move ``updated_at`` too, as ``save()`` does (auto_now): the cached help
+    pages and search results are keyed by a version made of it (``content_version``,
+    ``snapshot``), so an ``update()`` or ``bulk_update()`` renews that version instead of
+    leaving the old renderings in place."""
+
+    def update(self, **kwargs: object) -> int:
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:  # type: ignore[no-untyped-def]
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now
+        return super().bulk_update(objs, {*fields, "updated_at"}, batch_size=batch_size)
+
+
+class ArticleQuerySet(RenewingQuerySet):
     def published(self) -> ArticleQuerySet:
         return self.filter(is_published=True)
 
@@ -225,7 +242,7 @@ class Announcement(BilingualMixin, models.Model):
 SYNONYM_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
-class SearchSynonymQuerySet(models.QuerySet):
+class SearchSynonymQuerySet(RenewingQuerySet):
     def snapshot(self) -> tuple[str, list[list[str]]]:
         """In one query: a version that changes whenever a group is added, removed or saved
         (part of search cache keys), and every active group as its distinct, case-folded
