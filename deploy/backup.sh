@@ -9,9 +9,6 @@ out="${1:-var/backups}"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 umask 077   # backups hold personal data
-# Lookups (查验记录) wait in Redis for a batch; move them first so the dump holds them all.
-python="${PYTHON:-.venv/bin/python}"
-if [ -x "$python" ]; then "$python" manage.py flush_lookups >&2; fi
 pg_dump --format=custom --no-owner --dbname="$DATABASE_URL" --file="$out/db-$stamp.dump"
 tar -C "$media" -czf "$out/media-$stamp.tar.gz" .
 echo "$out/db-$stamp.dump"

@@ -7,8 +7,6 @@ import re
 import time
 from collections.abc import Callable
 
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import SuspiciousOperation
@@ -81,42 +79,6 @@ class TrustedProxyMiddleware:
             else:
                 request.META["REMOTE_ADDR"] = forwarded
         return self.get_response(request)
-
-
-class FixedPolicyCSPMiddleware(CSPMiddleware):
-    """django-csp, minus its per-response cost.
-
-    The stock middleware deep-copies and rebuilds the whole policy on every response (about a
-    millisecond here, as much as the rest of a small request). This portal has one fixed policy
-    and no per-view overrides, so it is built once, with and without a nonce slot, and each
-    response only fills in its own nonce. Views that set their own policy still get the stock
-    behaviour.
-    """
-
-    NONCE_SLOT = "NONCE-SLOT"
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        super().__init__(get_response)
-        self.with_nonce = build_policy(nonce=self.NONCE_SLOT)
-        self.without_nonce = build_policy()
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        overridden = any(
-            hasattr(response, name)
-            for name in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
-        )
-        if overridden or settings.CONTENT_SECURITY_POLICY_REPORT_ONLY or settings.DEBUG:
-            return super().process_response(request, response)
-        if "Content-Security-Policy" not in response:
-            nonce = getattr(request, "_csp_nonce", None)
-            response["Content-Security-Policy"] = (
-                self.with_nonce.replace(self.NONCE_SLOT, nonce) if nonce else self.without_nonce
-            )
-        if getattr(request, "_csp_nonce", None) is None:
-            # As the stock middleware does: a nonce asked for after the header is written
-            # would never be sent, so asking for it then is an error.
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
 
 
 # C0 controls (NUL included), DEL and the C1 controls; tab, line feed and carriage return are

@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "xuexin.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy with per-request nonces, and the cross-origin headers.
-    "xuexin.middleware.FixedPolicyCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "xuexin.middleware.CrossOriginHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
