@@ -24,7 +24,7 @@ from records import codes
 from records.access import staff_sees_everyone
 from records.models import School
 
-from . import exports, results, services
+from . import eligibility, exports, results, services
 from .access import results_school, surveys_for_staff
 from .admin_forms import QuestionForm, QuestionFormSet, SurveyForm, format_options
 from .forms import ERR_SUMMARY, AnswerForm
@@ -280,6 +280,9 @@ class SurveyAdmin(SimpleHistoryAdmin):
         except services.SurveyRefused as refused:
             messages.error(request, str(refused.message))
             return self._back(survey)
+        # Banners show the change on the next page; if the cache cannot be reached, within
+        # eligibility.OPEN_SURVEYS_SECONDS.
+        eligibility.forget_open_surveys()
         messages.success(request, done)
         return self._back(result)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
@@ -46,9 +47,19 @@ def cohort_of(enrollment: Enrollment) -> int:
     return (enrollment.leave_date or enrollment.expected_graduation_date).year
 
 
-def enrollment_facts(person: Person) -> list[EnrollmentFacts]:
+def enrollment_facts(
+    person: Person, loaded: list[Enrollment] | None = None
+) -> list[EnrollmentFacts]:
+    """The person's enrolments as eligibility sees them; from ``loaded`` (the person's own
+    enrolments as their pages show them, already read) when given, else one query."""
+    if loaded is not None:
+        return [
+            EnrollmentFacts(e.pk, e.school_id, e.level, e.category, cohort_of(e), e.entry_date)
+            for e in loaded
+            if e.status not in NOT_GRADUATING
+        ]
     rows = (
-        Enrollment.objects.filter(person=person)
+        Enrollment.objects.for_person(person)  # a withdrawn 学籍 was a mistake: it counts for none
         .exclude(status__in=NOT_GRADUATING)
         .values_list(
             "pk", "school_id", "level", "category", "leave_date", "expected_graduation_date",
@@ -141,19 +152,46 @@ def _response_for(found: dict, survey: Survey) -> SurveyResponse | None:  # type
     return found.get((survey.series, None)) or found.get((survey.series, survey.pk))
 
 
-def open_invitations(user) -> list[Invitation]:  # type: ignore[no-untyped-def]
-    """The open surveys this account's person may answer, for the banners. At most 4 queries."""
+# The open surveys are the same for every student: read once a minute, through the shared cache.
+# A survey published, closed or changed reaches the banners within this many seconds; a
+# student's own response is always read afresh.
+OPEN_SURVEYS_SECONDS = 60
+
+
+def open_surveys() -> list[Survey]:
+    """Today's open surveys with their schools prefetched, kept OPEN_SURVEYS_SECONDS."""
+    today = timezone.localdate()
+
+    def read() -> list[Survey]:
+        return list(
+            Survey.objects.open_on(today).prefetch_related("schools").order_by("closes_on", "id")
+        )
+
+    return cache.get_or_set(_open_key(today), read, OPEN_SURVEYS_SECONDS)
+
+
+def _open_key(day: datetime.date) -> str:
+    return f"surveys:open:{day.isoformat()}"
+
+
+def forget_open_surveys() -> None:
+    """After publishing or closing: the next page reads the open surveys again."""
+    cache.delete(_open_key(timezone.localdate()))
+
+
+def open_invitations(user, enrollments: list[Enrollment] | None = None) -> list[Invitation]:  # type: ignore[no-untyped-def]
+    """The open surveys this account's person may answer, for the banners.
+
+    ``enrollments``: all of the person's enrolments when the page has read them already. At
+    most 2 queries (the open surveys, once a minute; the person's responses, when eligible).
+    """
     person = student_person(user)
     if person is None:
         return []
-    surveys = list(
-        Survey.objects.open_on(timezone.localdate())
-        .prefetch_related("schools")
-        .order_by("closes_on", "id")
-    )
+    surveys = open_surveys()
     if not surveys:
         return []
-    facts = enrollment_facts(person)
+    facts = enrollment_facts(person, enrollments)
     eligible = [
         (survey, match[0])
         for survey in surveys

@@ -1,6 +1,7 @@
 """The survey banner on the 学籍 page and the archive home: ``{% include "surveys/banner.html" %}``.
 
-Read afresh on every page: a survey just submitted shows as 已提交 on the next page at once.
+The student's own response is read afresh on every page, so a survey just submitted shows as
+已提交 on the next page at once; the list of open surveys is shared (surveys.eligibility).
 """
 
 from __future__ import annotations
@@ -16,4 +17,7 @@ register = template.Library()
 def survey_banners(context: template.Context) -> dict[str, object]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"invitations": open_invitations(user) if user is not None else []}
+    # The 学籍 page has read every enrolment of the person already: no need to ask again.
+    enrollments = context.get("enrollments")
+    loaded = enrollments if isinstance(enrollments, list) else None
+    return {"invitations": open_invitations(user, loaded) if user is not None else []}

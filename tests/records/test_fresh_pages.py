@@ -29,10 +29,10 @@ def test_the_page_costs_a_fixed_number_of_queries(
     real_redis, settings, student_client, django_assert_max_num_queries
 ):
     # As in production: sessions in the database with a Redis copy in front. The account with
-    # its person, the enrolments with their schools, their photo reviews, the survey banner.
+    # its person, the enrolments with their schools, their photo reviews, the survey answers.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     page(student_client)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         html = page(student_client)
     assert "您一共有 2 个学籍" in html
 

@@ -164,3 +164,29 @@ def test_no_open_survey_costs_one_query(student, people, django_assert_max_num_q
     request.user = student
     with django_assert_max_num_queries(1):
         Template('{% include "surveys/banner.html" %}').render(Context({"request": request}))
+
+
+def test_the_open_surveys_are_read_once_for_many_pages(student_client, survey):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    student_client.get("/archive/xueji/")
+    with CaptureQueriesContext(connection) as captured:
+        assert TITLE in student_client.get("/archive/xueji/").content.decode()
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured.captured_queries]
+    assert '"surveys_survey"' not in tables and '"surveys_survey_schools"' not in tables
+
+
+def test_a_survey_changed_behind_the_admins_back_shows_within_the_set_time(
+    student_client, survey, monkeypatch
+):
+    import time
+
+    from surveys import eligibility
+    from surveys.models import Survey, SurveyStatus
+
+    monkeypatch.setattr(eligibility, "OPEN_SURVEYS_SECONDS", 1)
+    assert TITLE in student_client.get("/archive/xueji/").content.decode()
+    Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
+    time.sleep(1.2)
+    assert TITLE not in student_client.get("/archive/xueji/").content.decode()
