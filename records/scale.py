@@ -115,6 +115,10 @@ def _defaults(model: type[models.Model]) -> dict[str, object]:
     for field in model._meta.concrete_fields:
         if field.has_default() and not callable(field.default):
             values[field.attname] = field.default
+        elif field.null:
+            values[field.attname] = None  # withdrawn_at, withdrawn_by and the like
+        elif field.blank and isinstance(field, (models.CharField, models.TextField)):
+            values[field.attname] = ""
     return values
 
 
