@@ -46,8 +46,9 @@ messages: install
 clean:
 	rm -rf $(VENV) var
 
-# Throughput and latency at 10,000 and 1,000,000 people (PostgreSQL + Redis + gunicorn + wrk);
-# writes bench/RESULTS.md. Takes about fifteen minutes.
+# Throughput and latency at 10,000 and 1,000,000 people (PostgreSQL + Redis + gunicorn + wrk),
+# 10,000 logged-in students and 10,000 report codes picked at random per request; writes
+# bench/RESULTS.md. Takes about half an hour; options: make bench ARGS="--help".
 bench: install
 	$(PY) bench/run.py $(ARGS)
 
