@@ -11,7 +11,7 @@ from accounts.forms import captcha_field
 from records.identity import normalize_person_name
 
 from . import codes, consent
-from .services import MAX_MONTHS, MIN_MONTHS
+from .services import HIDEABLE_FIELDS, MAX_MONTHS, MIN_MONTHS
 
 ERR_CODE_FORMAT = _("在线验证码为 20 位字母和数字，以 S 开头，请核对后重新输入")
 
@@ -66,6 +66,17 @@ class ApplyForm(forms.Form):
     record = forms.ChoiceField(label=_("选择记录"))
     months = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=1)
     show_photo = forms.BooleanField(label=_("在报告中显示照片"), required=False, initial=True)
+    # Unticked, the field is left out of the report and its signed data; the report says
+    # "本人选择不显示" in its place. Names are show_<field of services.HIDEABLE_FIELDS>.
+    show_id_number = forms.BooleanField(
+        label=_("在报告中显示证件号码（部分隐藏）"), required=False, initial=True
+    )
+    show_birth_date = forms.BooleanField(
+        label=_("在报告中显示出生年月"), required=False, initial=True
+    )
+    show_ethnicity = forms.BooleanField(
+        label=_("在报告中显示民族（学籍报告）"), required=False, initial=True
+    )
     consent = forms.BooleanField(
         label=_("我已阅读并同意《在线验证报告授权说明》"),
         help_text=consent.TEXT,
@@ -76,6 +87,10 @@ class ApplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["record"].choices = records
         self.fields["months"].choices = month_choices()
+
+    def hidden_fields(self) -> list[str]:
+        """The subject fields whose 显示 box the student left unticked."""
+        return [name for name in HIDEABLE_FIELDS if not self.cleaned_data.get(f"show_{name}")]
 
 
 class ExtendForm(forms.Form):

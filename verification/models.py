@@ -54,6 +54,9 @@ class VerificationReport(models.Model):
         DegreeAward, models.CASCADE, null=True, blank=True, related_name="reports"
     )
     show_photo = models.BooleanField(_("显示照片"), default=True)
+    # Subject fields the student chose not to show (services.HIDEABLE_FIELDS): they are left
+    # out of the signed payload altogether, which lists them under "hidden" instead.
+    hidden_fields = models.JSONField(_("不显示的项目"), default=list, blank=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新日期"), default=timezone.now)
     valid_until = models.DateField(_("有效期至"))

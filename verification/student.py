@@ -59,6 +59,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
                 record=record,
                 months=form.cleaned_data["months"],
                 show_photo=form.cleaned_data["show_photo"],
+                hidden_fields=form.hidden_fields(),
                 consent_version=consent.VERSION,
             )
         except services.ReportRefused as refused:
@@ -107,6 +108,7 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
         "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG generated here from our own URL
         "events": report.events.all()[:100],
         "payload": report.payload,
+        "photo_hidden": presentation.photo_hidden(report.payload),
         "updated_display": presentation.format_date(str(report.payload["updated_at"])),
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         "extend_form": ExtendForm(),

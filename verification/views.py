@@ -158,6 +158,7 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
         "grouped_code": codes.group(report.code),
         "public_url": public_url,
         "show_photo": bool(report.payload.get("photo")),
+        "photo_hidden": presentation.photo_hidden(report.payload),
         "updated_display": presentation.format_date(str(report.payload["updated_at"])),
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         # The report switches language by ?lang= link: a verifier's visit sets no cookie.
