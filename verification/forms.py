@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -103,3 +107,68 @@ class ExtendForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.CharField(label=_("关闭原因"), max_length=200)
+
+
+ERR_LABEL_CHARACTERS = _("出具对象只能包含文字、数字、空格和常用标点")
+ERR_VALIDITY_PAST = _("有效期不能早于今天")
+ERR_VALIDITY_AFTER_REPORT = _("出具对象验证码的有效期不能晚于报告的有效期（%(date)s）")
+# Letters, marks, digits, punctuation and spaces: what a company name is written with. No
+# symbols or emoji (the PDF font has no glyph for them), no private-use or unassigned points.
+_LABEL_CATEGORIES = ("L", "M", "N", "P", "Zs")
+
+
+def _single_line(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+class RecipientValidityField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RecipientValidityForm(forms.Form):
+    """A validity from today to the report's own last day."""
+
+    valid_until = RecipientValidityField(label=_("有效期至"))
+
+    def __init__(self, *args: object, report, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.report = report
+        field = self.fields["valid_until"]
+        field.initial = report.valid_until
+        field.widget.attrs.update(
+            min=timezone.localdate().isoformat(), max=report.valid_until.isoformat()
+        )
+
+    def clean_valid_until(self) -> datetime.date:
+        day = self.cleaned_data["valid_until"]
+        if day < timezone.localdate():
+            raise ValidationError(ERR_VALIDITY_PAST, code="past")
+        if day > self.report.valid_until:
+            raise ValidationError(
+                ERR_VALIDITY_AFTER_REPORT,
+                code="after_report",
+                params={"date": self.report.valid_until.isoformat()},
+            )
+        return day
+
+
+class RecipientForm(RecipientValidityForm):
+    label = forms.CharField(
+        label=_("出具对象"),
+        max_length=50,
+        help_text=_("如用人单位名称，会显示在该验证码打开的报告上"),
+    )
+    note = forms.CharField(label=_("备注（仅自己可见）"), max_length=200, required=False)
+
+    field_order = ["label", "note", "valid_until"]
+
+    def clean_label(self) -> str:
+        label = _single_line(self.cleaned_data["label"])
+        if not label:
+            raise ValidationError(forms.Field.default_error_messages["required"], code="required")
+        if any(not unicodedata.category(char).startswith(_LABEL_CATEGORIES) for char in label):
+            raise ValidationError(ERR_LABEL_CHARACTERS, code="characters")
+        return label
+
+    def clean_note(self) -> str:
+        return _single_line(self.cleaned_data["note"])

@@ -27,7 +27,7 @@ from xuexin.logging import log_event
 
 from . import codes, gate, pdf, presentation, services, signing
 from .forms import VerifyForm, XueliQueryForm
-from .models import VerificationEvent
+from .models import RecipientCode, VerificationEvent
 
 LOOKUP_COUNTER = "verify-lookups:{ip}"
 
@@ -159,11 +159,21 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
         "public_url": public_url,
         "show_photo": bool(report.payload.get("photo")),
         "photo_hidden": presentation.photo_hidden(report.payload),
+        "recipient_label": report.payload.get("recipient", ""),
+        # A recipient code's sheet differs from the report's own (code, validity, 出具对象).
+        "sheet_variant": _sheet_variant(report),
         "updated_display": presentation.format_date(str(report.payload["updated_at"])),
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         # The report switches language by ?lang= link: a verifier's visit sets no cookie.
         "language_links": True,
     }
+
+
+def _sheet_variant(report) -> str:  # type: ignore[no-untyped-def]
+    recipient = getattr(report, "recipient", None)
+    if not isinstance(recipient, RecipientCode):
+        return ""
+    return f"{recipient.pk}:{recipient.updated_at.timestamp()}"
 
 
 @public_view(_channel)
@@ -225,13 +235,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
-    normalized = codes.normalize_code(code)
-    report = (
-        services.VerificationReport.objects.live()
-        .by_code(normalized)
-        .select_related("enrollment", "qualification__enrollment")
-        .first()
-    )
+    report = services.find_live(code)
     if report is None or not report.payload.get("photo"):
         raise Http404
     return private_file_response(services.photo_field(report))
