@@ -8,4 +8,4 @@ class VerificationConfig(AppConfig):
     verbose_name = _("在线验证")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deployment check
+        from . import checks, signals  # noqa: F401 - the deployment check, the demo receiver

@@ -108,6 +108,9 @@ class VerificationReport(SealedCode, models.Model):
     consent_version = models.CharField(_("授权说明版本"), max_length=20, blank=True)
     consent_scope = models.JSONField(_("授权范围"), default=dict, blank=True)
     consented_at = models.DateTimeField(_("授权时间"), null=True, blank=True)
+    # The expiry date the owner was last reminded of (verification.reminders): one reminder
+    # per expiry, and extending sets a new one.
+    reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -201,6 +204,7 @@ class RecipientCode(SealedCode, models.Model):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     payload = models.JSONField(_("报告内容"))
     signature = models.TextField(_("签名"))
+    reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
 
     objects = RecipientQuerySet.as_manager()
 
