@@ -15,7 +15,7 @@ from accounts.demo import STUDENT
 from accounts.models import User
 from records.models import Enrollment
 
-from . import consent, reminders, services
+from . import consent, recipients, reminders, services
 from .models import VerificationReport
 
 ISSUED_DAYS_AGO = 25
@@ -42,7 +42,7 @@ def seed_report_near_expiry() -> list[str]:
     report.valid_until = today + datetime.timedelta(days=ENDS_IN_DAYS)
     services._sign_into(report)  # signed again with the dates it would have had
     report.save()
-    recipient = services.recipient_issue(
+    recipient = recipients.recipient_issue(
         report=report, label="示例科技有限公司", valid_until=report.valid_until
     )
     recipient.updated_at = issued

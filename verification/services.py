@@ -20,7 +20,7 @@ from xuexin import memo
 from xuexin.logging import log_event
 
 from . import codes, consent, journal, signing
-from .models import RecipientCode, ReportKind, VerificationEvent, VerificationReport
+from .models import ReportKind, VerificationEvent, VerificationReport
 
 MAX_LIVE_PER_RECORD = 3
 MIN_MONTHS, MAX_MONTHS = 1, 6
@@ -35,16 +35,6 @@ OUTCOME_OF_STATE = {
 
 # Each worker's copies of report rows by code (see xuexin.memo); the state is computed on use.
 REPORTS = memo.Memo()
-
-# 出具对象验证码: codes per report (closed ones included) and new codes a day per account.
-MAX_RECIPIENTS_PER_REPORT = 10
-MAX_NEW_RECIPIENTS_PER_DAY = 20
-
-ERR_RECIPIENT_REPORT_NOT_LIVE = _("该报告已关闭或已过期，不能再生成出具对象验证码")
-ERR_TOO_MANY_RECIPIENTS = _("每份报告最多生成 %(limit)d 个出具对象验证码（含已关闭的）")
-ERR_TOO_MANY_RECIPIENTS_TODAY = _("每个账号每天最多生成 %(limit)d 个出具对象验证码，请明天再试")
-ERR_RECIPIENT_NOT_LIVE = _("该出具对象验证码已关闭或已过期，不能再延期")
-ERR_RECIPIENT_VALIDITY = _("出具对象验证码的有效期须在今天至报告有效期（%(date)s）之间")
 
 ERR_TOO_MANY_LIVE = _("该记录已有 %(limit)d 份有效的验证报告，请先关闭不再需要的报告")
 ERR_NOT_LIVE = _("该报告已关闭或已过期，不能再延期")
@@ -230,8 +220,10 @@ def report_extend(*, report: VerificationReport, months: int) -> VerificationRep
     _sign_into(locked)
     locked.save(update_fields=["valid_until", "updated_at", "payload", "signature"])
     # Recipient codes keep their validity and show the refreshed data, signed again.
+    from .recipients import sign_recipient
+
     for recipient in locked.recipients.filter(closed_at__isnull=True):
-        _sign_recipient(recipient, locked)
+        sign_recipient(recipient, locked)
         recipient.save(update_fields=["payload", "signature"])
     return locked
 
@@ -246,190 +238,9 @@ def report_close(*, report: VerificationReport, reason: str) -> VerificationRepo
     return locked
 
 
-def _sign_recipient(recipient: RecipientCode, report: VerificationReport) -> None:
-    """The report's signed data as this recipient's code shows it: its code, its validity,
-    its label (出具对象). The owner's note is never part of it."""
-    signed = {
-        **report.payload,
-        "code": recipient.code,
-        "valid_until": recipient.valid_until.isoformat(),
-        "recipient": recipient.label,
-    }
-    recipient.signature = signing.sign(signed)
-    recipient.payload = {key: value for key, value in signed.items() if key != "code"}
-
-
-def _check_recipient_validity(report: VerificationReport, valid_until: datetime.date) -> None:
-    if not timezone.localdate() <= valid_until <= report.valid_until:
-        raise ReportRefused(ERR_RECIPIENT_VALIDITY % {"date": report.valid_until.isoformat()})
-
-
-@transaction.atomic
-def recipient_issue(
-    *, report: VerificationReport, label: str, note: str = "", valid_until: datetime.date
-) -> RecipientCode:
-    """A new code for one recipient of ``report``, within the limits per report and per day."""
-    from accounts.models import User
-
-    # Lock the owner, then the report: two requests at once cannot both pass the limits.
-    User.objects.select_for_update().filter(pk=report.owner_id).first()
-    locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
-    if not locked.is_live():
-        raise ReportRefused(ERR_RECIPIENT_REPORT_NOT_LIVE)
-    _check_recipient_validity(locked, valid_until)
-    if locked.recipients.count() >= MAX_RECIPIENTS_PER_REPORT:
-        raise ReportRefused(ERR_TOO_MANY_RECIPIENTS % {"limit": MAX_RECIPIENTS_PER_REPORT})
-    today_start = timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
-    )
-    made_today = RecipientCode.objects.filter(
-        report__owner_id=locked.owner_id, created_at__gte=today_start
-    ).count()
-    if made_today >= MAX_NEW_RECIPIENTS_PER_DAY:
-        limit = MAX_NEW_RECIPIENTS_PER_DAY
-        raise ReportRefused(ERR_TOO_MANY_RECIPIENTS_TODAY % {"limit": limit})
-    now = timezone.now()
-    for _attempt in range(5):
-        recipient = RecipientCode(
-            report=locked,
-            code=codes.new_code(),
-            label=label,
-            note=note,
-            created_at=now,
-            updated_at=now,
-            valid_until=valid_until,
-        )
-        _sign_recipient(recipient, locked)
-        try:
-            with transaction.atomic():
-                recipient.save()
-        except IntegrityError:
-            continue  # a code collision: vanishingly rare, never fatal
-        log_event("verification.recipient_issued", report=locked.pk, recipient=recipient.pk)
-        return recipient
-    raise RuntimeError("could not allocate a unique recipient code")
-
-
-@transaction.atomic
-def recipient_extend(*, recipient: RecipientCode, valid_until: datetime.date) -> RecipientCode:
-    locked = RecipientCode.objects.select_for_update().select_related("report").get(pk=recipient.pk)
-    if locked.state != "live":
-        raise ReportRefused(ERR_RECIPIENT_NOT_LIVE)
-    _check_recipient_validity(locked.report, valid_until)
-    locked.valid_until = valid_until
-    locked.updated_at = timezone.now()
-    _sign_recipient(locked, locked.report)
-    locked.save(update_fields=["valid_until", "updated_at", "payload", "signature"])
-    return locked
-
-
-@transaction.atomic
-def recipient_close(*, recipient: RecipientCode) -> RecipientCode:
-    locked = RecipientCode.objects.select_for_update().get(pk=recipient.pk)
-    if locked.closed_at is None:
-        locked.closed_at = timezone.now()
-        locked.save(update_fields=["closed_at"])
-    return locked
-
-
-class RecipientView:
-    """A report as one recipient code shows it: that code and its signed data (its validity,
-    its 出具对象), the report's record and photo for everything else.
-
-    Never kept per worker (``stamps`` is None): xuexin.memo keys what it keeps by the
-    report's own code.
-    """
-
-    stamps = None
-
-    def __init__(self, report: VerificationReport, recipient: RecipientCode) -> None:
-        self.report = report
-        self.recipient = recipient
-
-    @property
-    def code(self) -> str:
-        return self.recipient.code
-
-    @property
-    def grouped_code(self) -> str:
-        return self.recipient.grouped_code
-
-    @property
-    def payload(self) -> dict[str, object]:
-        return self.recipient.payload
-
-    @property
-    def signature(self) -> str:
-        return self.recipient.signature
-
-    @property
-    def signed_payload(self) -> dict[str, object]:
-        return self.recipient.signed_payload
-
-    @property
-    def state(self) -> str:
-        return self.recipient.state
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.report, name)
-
-
-def _look_up_recipient(
-    code: str, *, channel: str, request: HttpRequest
-) -> tuple[bool, RecipientView | None]:
-    """Whether ``code`` is a recipient code, and the report it shows if it is live."""
-    recipient = RecipientCode.objects.by_code(code).select_related("report").first()
-    if recipient is None:
-        return False, None
-    recipient.known_as(code)
-    state = recipient.state
-    # Written at once, not through the Redis list: recipient codes are looked up far less.
-    VerificationEvent.objects.create(
-        report=recipient.report,
-        recipient=recipient,
-        channel=channel,
-        outcome=OUTCOME_OF_STATE[state],
-        ip_prefix=request_network(request),
-    )
-    log_event(
-        "verification.lookup",
-        report=recipient.report_id,
-        recipient=recipient.pk,
-        outcome=OUTCOME_OF_STATE[state],
-        channel=channel,
-    )
-    return True, RecipientView(recipient.report, recipient) if state == "live" else None
-
-
-def find_live(code: str) -> VerificationReport | RecipientView | None:
-    """The live report, or report as a recipient code shows it, for a code; records nothing
-    (for the photo of a report just looked up)."""
-    normalized = codes.normalize_code(code)
-    if not codes.is_valid_code(normalized):
-        return None
-    report = (
-        VerificationReport.objects.live()
-        .by_code(normalized)
-        .select_related("enrollment", "qualification__enrollment")
-        .first()
-    )
-    if report is not None:
-        return report.known_as(normalized)
-    recipient = (
-        RecipientCode.objects.live()
-        .by_code(normalized)
-        .select_related("report__enrollment", "report__qualification__enrollment")
-        .first()
-    )
-    if recipient is None:
-        return None
-    return RecipientView(recipient.report, recipient.known_as(normalized))
-
-
-def look_up(
-    code: str, *, channel: str, request: HttpRequest
-) -> VerificationReport | RecipientView | None:
-    """The live report for a code, or None; every look at an existing report is recorded."""
+def look_up(code: str, *, channel: str, request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The live report for a code (or, for a recipient code, a ``recipients.RecipientView``
+    of it), or None; every look at an existing report or code is recorded."""
     normalized = codes.normalize_code(code)
     if not codes.is_valid_code(normalized):
         log_event("verification.lookup", outcome="malformed", channel=channel)
@@ -453,7 +264,9 @@ def look_up(
         if report is not None:
             REPORTS.put(normalized, stamps, report.known_as(normalized))
     if report is None:
-        is_recipient, seen = _look_up_recipient(normalized, channel=channel, request=request)
+        from .recipients import look_up_recipient
+
+        is_recipient, seen = look_up_recipient(normalized, channel=channel, request=request)
         if is_recipient:
             return seen
         log_event("verification.lookup", outcome="unknown", channel=channel)

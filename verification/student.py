@@ -16,7 +16,7 @@ from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import codes, consent, journal, presentation, services
+from . import codes, consent, journal, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
 from .models import RecipientCode, VerificationReport
 from .views import pdf_response
@@ -98,10 +98,10 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
     qr_svg = segno.make(public_url, error="m").svg_inline(
         scale=4, border=4, omitsize=True, svgclass="report-qr-code", title=_("在线验证二维码")
     )
-    recipients = list(
+    recipient_codes = list(
         report.recipients.annotate(lookups=Count("events", filter=Q(events__outcome="shown")))
     )
-    for recipient in recipients:  # at most MAX_RECIPIENTS_PER_REPORT
+    for recipient in recipient_codes:  # at most recipients.MAX_RECIPIENTS_PER_REPORT
         recipient.report = report  # its state reads the report's
         recipient.recent_events = list(recipient.events.all()[:RECENT_EVENTS])
         recipient.public_url = request.build_absolute_uri(
@@ -123,11 +123,11 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         "extend_form": ExtendForm(),
         "close_form": CloseForm(),
-        "recipients": recipients,
+        "recipients": recipient_codes,
         "recipient_form": RecipientForm(report=report) if live_report else None,
         "recipient_limits": {
-            "per_report": services.MAX_RECIPIENTS_PER_REPORT,
-            "per_day": services.MAX_NEW_RECIPIENTS_PER_DAY,
+            "per_report": recipients.MAX_RECIPIENTS_PER_REPORT,
+            "per_day": recipients.MAX_NEW_RECIPIENTS_PER_DAY,
         },
         "consent_text": consent.TEXT,
         "consent_scope": consent.describe(report.consent_scope) if report.consent_scope else "",
@@ -150,7 +150,7 @@ def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
     form = RecipientForm(request.POST, report=report)
     if form.is_valid():
         try:
-            services.recipient_issue(
+            recipients.recipient_issue(
                 report=report,
                 label=form.cleaned_data["label"],
                 note=form.cleaned_data["note"],
@@ -180,7 +180,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
     form = RecipientValidityForm(request.POST, report=report, prefix=str(recipient.pk))
     if form.is_valid():
         try:
-            services.recipient_extend(
+            recipients.recipient_extend(
                 recipient=recipient, valid_until=form.cleaned_data["valid_until"]
             )
         except services.ReportRefused as refused:
@@ -198,7 +198,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
 def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
-    services.recipient_close(recipient=recipient)
+    recipients.recipient_close(recipient=recipient)
     messages.success(request, _("出具对象验证码已关闭，其他验证码不受影响。"))
     return redirect("verification:mine", public_id=report.public_id)
 

@@ -25,7 +25,7 @@ from records.views import private_file_response
 from xuexin import memo
 from xuexin.logging import log_event
 
-from . import codes, gate, pdf, presentation, services, signing
+from . import codes, gate, pdf, presentation, recipients, services, signing
 from .forms import VerifyForm, XueliQueryForm
 from .models import RecipientCode, VerificationEvent
 
@@ -235,7 +235,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
-    report = services.find_live(code)
+    report = recipients.find_live(code)
     if report is None or not report.payload.get("photo"):
         raise Http404
     return private_file_response(services.photo_field(report))

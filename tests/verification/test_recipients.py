@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from verification import forms, services, signing
+from verification import forms, recipients, services, signing
 from verification.models import RecipientCode, VerificationEvent
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def add(client, report, label: str = "甲公司", valid_until: datetime.date | N
 
 def make(report, label: str = "甲公司", **extra: object) -> RecipientCode:
     extra.setdefault("valid_until", report.valid_until)
-    return services.recipient_issue(report=report, label=label, **extra)  # type: ignore[arg-type]
+    return recipients.recipient_issue(report=report, label=label, **extra)  # type: ignore[arg-type]
 
 
 def page(client, code: str, **query: str) -> str:
@@ -116,7 +116,7 @@ def test_a_closed_code_fails_while_its_siblings_and_the_main_code_work(
 
 def test_a_closed_code_gets_the_generic_answer(client, report):
     recipient = make(report)
-    services.recipient_close(recipient=recipient)
+    recipients.recipient_close(recipient=recipient)
     unknown = client.get("/verify/SAAAAAAAAAAAAAAAAAAA/")
     closed = client.get(f"/verify/{recipient.code}/")
     assert closed.status_code == unknown.status_code == 404
@@ -140,7 +140,7 @@ def test_each_code_keeps_its_own_lookup_log(client, report):
 
 def test_a_look_at_a_closed_code_is_logged_as_closed(client, report):
     recipient = make(report)
-    services.recipient_close(recipient=recipient)
+    recipients.recipient_close(recipient=recipient)
     client.get(f"/verify/{recipient.code}/")
     assert recipient.events.get().outcome == VerificationEvent.Outcome.CLOSED
 
@@ -201,27 +201,27 @@ def test_the_english_form_error_is_english(student_client, report, settings):
 
 
 def test_at_most_ten_codes_per_report_closed_ones_included(student_client, report):
-    for n in range(services.MAX_RECIPIENTS_PER_REPORT):
-        services.recipient_close(recipient=make(report, label=f"公司{n}"))
+    for n in range(recipients.MAX_RECIPIENTS_PER_REPORT):
+        recipients.recipient_close(recipient=make(report, label=f"公司{n}"))
     response = add(student_client, report, label="第十一家")
-    message = services.ERR_TOO_MANY_RECIPIENTS % {"limit": services.MAX_RECIPIENTS_PER_REPORT}
+    message = recipients.ERR_TOO_MANY_RECIPIENTS % {"limit": recipients.MAX_RECIPIENTS_PER_REPORT}
     assert message in response.content.decode()
-    assert RecipientCode.objects.count() == services.MAX_RECIPIENTS_PER_REPORT
+    assert RecipientCode.objects.count() == recipients.MAX_RECIPIENTS_PER_REPORT
 
 
 def test_at_most_twenty_new_codes_a_day_per_account(student_client, student, master):
     reports = [services.report_issue(owner=student, record=master) for _ in range(3)]
-    for n in range(services.MAX_NEW_RECIPIENTS_PER_DAY):
+    for n in range(recipients.MAX_NEW_RECIPIENTS_PER_DAY):
         make(reports[n // 10], label=f"公司{n}")
     response = add(student_client, reports[2], label="第二十一家")
-    limit = services.MAX_NEW_RECIPIENTS_PER_DAY
-    assert services.ERR_TOO_MANY_RECIPIENTS_TODAY % {"limit": limit} in response.content.decode()
+    limit = recipients.MAX_NEW_RECIPIENTS_PER_DAY
+    assert recipients.ERR_TOO_MANY_RECIPIENTS_TODAY % {"limit": limit} in response.content.decode()
     assert RecipientCode.objects.count() == limit
 
 
 def test_the_next_day_brings_new_codes(student, master):
     reports = [services.report_issue(owner=student, record=master, months=2) for _ in range(3)]
-    for n in range(services.MAX_NEW_RECIPIENTS_PER_DAY):
+    for n in range(recipients.MAX_NEW_RECIPIENTS_PER_DAY):
         make(reports[n // 10], label=f"公司{n}")
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         assert make(reports[2], label="次日").pk
@@ -275,7 +275,7 @@ def test_hidden_fields_stay_hidden_behind_a_recipient_code(client, student, mast
 def test_the_photo_follows_the_recipient_code(client, report):
     recipient = make(report)
     assert client.get(f"/verify/{recipient.code}/photo.jpg").status_code == 200
-    services.recipient_close(recipient=recipient)
+    recipients.recipient_close(recipient=recipient)
     assert client.get(f"/verify/{recipient.code}/photo.jpg").status_code == 404
 
 
@@ -347,7 +347,7 @@ def test_with_redis_a_closed_code_fails_and_the_kept_report_page_stays_apart(
     """As in production: lookups pass the one-round-trip gate and report pages are kept."""
     closed, open_ = make(report, label="甲公司"), make(report, label="乙公司")
     assert client.get(f"/verify/{report.code}/").status_code == 200  # now kept by this worker
-    services.recipient_close(recipient=closed)
+    recipients.recipient_close(recipient=closed)
     assert client.get(f"/verify/{closed.code}/").status_code == 404
     assert "乙公司" in page(client, open_.code)
     assert "乙公司" not in page(client, report.code)

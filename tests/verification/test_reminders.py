@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Notification
-from verification import reminders, services
+from verification import recipients, reminders, services
 from verification.models import VerificationReport
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_an_extended_report_is_reminded_of_its_new_expiry(student, report):
 
 def test_a_recipient_code_is_reminded_of_on_its_own_date(student, report):
     code_ends = timezone.localdate() + datetime.timedelta(days=20)
-    services.recipient_issue(report=report, label="甲公司", valid_until=code_ends)
+    recipients.recipient_issue(report=report, label="甲公司", valid_until=code_ends)
     with at(code_ends - datetime.timedelta(days=reminders.DAYS_BEFORE)):
         run()
     [text] = sms_to(student)
@@ -88,10 +88,10 @@ def test_a_recipient_code_is_reminded_of_on_its_own_date(student, report):
 
 def test_a_recipient_code_with_a_new_date_is_reminded_again(student, report):
     first_end = timezone.localdate() + datetime.timedelta(days=10)
-    recipient = services.recipient_issue(report=report, label="甲公司", valid_until=first_end)
+    recipient = recipients.recipient_issue(report=report, label="甲公司", valid_until=first_end)
     with at(first_end - datetime.timedelta(days=reminders.DAYS_BEFORE)):
         run()
-        services.recipient_extend(recipient=recipient, valid_until=report.valid_until)
+        recipients.recipient_extend(recipient=recipient, valid_until=report.valid_until)
     with at(window_opens(report)):
         run()
     texts = sms_to(student)
@@ -100,7 +100,7 @@ def test_a_recipient_code_with_a_new_date_is_reminded_again(student, report):
 
 
 def test_one_message_per_account_and_run(student, report):
-    services.recipient_issue(report=report, label="甲公司", valid_until=report.valid_until)
+    recipients.recipient_issue(report=report, label="甲公司", valid_until=report.valid_until)
     with at(window_opens(report)):
         run()
     [text] = sms_to(student)
@@ -116,10 +116,10 @@ def test_no_reminder_when_turned_off(student, report):
 
 
 def test_closed_reports_and_codes_are_not_reminded_of(student, report):
-    recipient = services.recipient_issue(
+    recipient = recipients.recipient_issue(
         report=report, label="甲公司", valid_until=timezone.localdate() + datetime.timedelta(9)
     )
-    services.recipient_close(recipient=recipient)
+    recipients.recipient_close(recipient=recipient)
     with at(timezone.localdate() + datetime.timedelta(days=2)):
         run()
     services.report_close(report=report, reason="x")
@@ -129,7 +129,7 @@ def test_closed_reports_and_codes_are_not_reminded_of(student, report):
 
 
 def test_a_validity_set_inside_the_window_is_not_reminded_of(student, report):
-    services.recipient_issue(
+    recipients.recipient_issue(
         report=report, label="甲公司", valid_until=timezone.localdate() + datetime.timedelta(3)
     )
     run()
