@@ -101,13 +101,16 @@ def recipient_issue(
 
 @transaction.atomic
 def recipient_extend(*, recipient: RecipientCode, valid_until: datetime.date) -> RecipientCode:
-    locked = RecipientCode.objects.select_for_update().select_related("report").get(pk=recipient.pk)
+    # The report first, as report_extend locks it before signing its codes again.
+    report = VerificationReport.objects.select_for_update().get(pk=recipient.report_id)
+    locked = RecipientCode.objects.select_for_update().get(pk=recipient.pk)
+    locked.report = report
     if locked.state != "live":
         raise ReportRefused(ERR_RECIPIENT_NOT_LIVE)
-    _check_recipient_validity(locked.report, valid_until)
+    _check_recipient_validity(report, valid_until)
     locked.valid_until = valid_until
     locked.updated_at = timezone.now()
-    sign_recipient(locked, locked.report)
+    sign_recipient(locked, report)
     locked.save(update_fields=["valid_until", "updated_at", "payload", "signature"])
     return locked
 
