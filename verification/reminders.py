@@ -111,16 +111,26 @@ def _describe(item: Due) -> str:
     }
     if isinstance(item.row, RecipientCode):
         what = _("%(report)s出具给“%(label)s”的验证码") % {"report": what, "label": item.row.label}
-    return _("%(what)s将于%(date)s到期，延长有效期：%(url)s") % {
+    return _("%(what)s将于%(date)s到期") % {
         "what": what,
         "date": f"{item.valid_until:%Y年%m月%d日}",
-        "url": extend_url(report),
     }
 
 
 def message(items: list[Due]) -> tuple[str, str]:
-    """The SMS text and email subject (Chinese: the gateway sends one language)."""
-    lines = "；".join(_describe(item) for item in items)
+    """The SMS text and email subject (Chinese: the gateway sends one language). Items of one
+    report share its link."""
+    by_report: dict[int, list[Due]] = {}
+    for item in items:
+        by_report.setdefault(item.report.pk, []).append(item)
+    lines = "；".join(
+        _("%(items)s，延长有效期：%(url)s")
+        % {
+            "items": "，".join(_describe(item) for item in group),
+            "url": extend_url(group[0].report),
+        }
+        for group in by_report.values()
+    )
     text = _(
         "【学信网仿真】您的在线验证报告即将到期：%(lines)s。需登录学信档案操作；"
         "不需要提醒可在“账号管理”中关闭。本消息由仿真系统发送。"

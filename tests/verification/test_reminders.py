@@ -195,3 +195,11 @@ def test_the_demo_has_a_report_to_remind_of():
     run()
     [text] = sms_to(User.objects.get(phone=STUDENT.phone))
     assert "示例科技有限公司" in text
+
+
+def test_codes_of_one_report_share_its_link(student, report):
+    recipients.recipient_issue(report=report, label="甲公司", valid_until=report.valid_until)
+    with at(window_opens(report)):
+        run()
+    [text] = sms_to(student)
+    assert text.count(f"/archive/reports/{report.public_id}/") == 1
