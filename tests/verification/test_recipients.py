@@ -352,3 +352,11 @@ def test_with_redis_a_closed_code_fails_and_the_kept_report_page_stays_apart(
     assert "乙公司" in page(client, open_.code)
     assert "乙公司" not in page(client, report.code)
     assert open_.events.count() == 1 and closed.events.count() == 1
+
+
+def test_a_recipient_codes_page_sets_no_cookie_and_links_its_own_print_and_pdf(client, report):
+    recipient = make(report)
+    response = client.get(f"/verify/{recipient.code}/")
+    html = response.content.decode()
+    assert not response.cookies and response["Cache-Control"] == "no-store"
+    assert f"/verify/{recipient.code}/print/" in html and f"/verify/{report.code}/" not in html
