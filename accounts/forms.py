@@ -397,3 +397,15 @@ class ClaimForm(forms.ModelForm):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, ValidationError(_("请填写此项"), code="required"))
         return data
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["report_reminders"]
+        labels = {
+            "report_reminders": _(
+                "在线验证报告或出具对象验证码到期前 7 天提醒我（短信，已激活的邮箱也会收到）"
+            )
+        }
+        widgets = {"report_reminders": forms.CheckboxInput(attrs={"class": "form-check-input"})}

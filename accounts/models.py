@@ -85,6 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("“我要重新注册”创建的账号：证件号码已被另一账号使用，须经客服审核申诉"),
     )
     identity_verified_at = models.DateTimeField(_("身份核验时间"), null=True, blank=True)
+    # manage.py send_report_reminders: SMS/email 7 days before a report or recipient code ends.
+    report_reminders = models.BooleanField(_("在线验证报告到期提醒"), default=True)
     identity_verified_method = models.CharField(
         _("身份核验方式"), max_length=20, choices=VerificationMethod.choices, blank=True
     )

@@ -21,6 +21,7 @@ urlpatterns = [
         name="recover-password-email",
     ),
     path("password/", account.change_password, name="change-password"),
+    path("reminders/", account.reminder_settings, name="reminder-settings"),
     path("phone/", account.change_phone, name="change-phone"),
     path("email/", account.bind_email, name="bind-email"),
     path("email/verify/<str:token>/", account.verify_email, name="email-verify"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from helpcenter.content import load_help_content
 from records.models import Enrollment
 from tests.factories import UserFactory
-from verification import services
+from verification import recipients, services
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ PUBLIC = [
     "/account/recover/password/",
     "/verify/",
     "/verify/{code}/",
+    "/verify/{recipient}/",  # a recipient code's page: 出具对象, fields and photo hidden
     "/xueli/",
     "/help/",
     "/help/registration/id-number-taken/",
@@ -47,6 +48,7 @@ STUDENT = [
     "/archive/corrections/new/?record=enrollment:{enrollment}",
     "/archive/reports/",
     "/archive/reports/{report}/",
+    "/archive/reports/{hidden}/",  # with its recipient codes, one closed
     "/account/",
 ]
 
@@ -68,7 +70,24 @@ def pages(people, settings, tmp_path) -> dict[str, str]:  # type: ignore[no-unty
     )  # fmt: skip
     master = Enrollment.objects.get(student_number="2020558000051")
     report = services.report_issue(owner=student, record=master, months=1)
-    names = {"code": report.code, "report": report.public_id, "enrollment": master.public_id}
+    hidden = services.report_issue(
+        owner=student, record=master, show_photo=False, hidden_fields=["id_number"]
+    )
+    recipient = recipients.recipient_issue(
+        report=hidden, label="甲科技有限公司", valid_until=hidden.valid_until
+    )
+    recipients.recipient_close(
+        recipient=recipients.recipient_issue(
+            report=hidden, label="乙公司", valid_until=hidden.valid_until
+        )
+    )
+    names = {
+        "code": report.code,
+        "report": report.public_id,
+        "hidden": hidden.public_id,
+        "recipient": recipient.code,
+        "enrollment": master.public_id,
+    }
     found: dict[str, str] = {}
     for language in ("zh-hans", "en"):
         anonymous, signed_in = Client(), Client()

@@ -10,7 +10,7 @@ class VerificationConfig(AppConfig):
     def ready(self) -> None:
         from xuexin import throttle
 
-        from . import checks  # noqa: F401 - registers the deployment check
+        from . import checks, signals  # noqa: F401 - the deployment check, the demo receiver
 
         # A rate django-ratelimit cannot read stops start-up, not every lookup.
         throttle.check_rates()

@@ -19,9 +19,16 @@ TEXT = _(
 )
 
 
-def scope(*, kind: str, fields: list[str], show_photo: bool, months: int) -> dict[str, object]:
-    """What the student agreed to show, as stored with the report."""
-    return {"kind": kind, "fields": list(fields), "photo": show_photo, "months": months}
+def scope(*, kind: str, fields: list[str], show_photo: bool, months: int,
+          hidden: list[str] | None = None) -> dict[str, object]:  # fmt: skip
+    """What the student agreed to show (and chose to hide), as stored with the report."""
+    return {
+        "kind": kind,
+        "fields": list(fields),
+        "hidden": list(hidden or []),
+        "photo": show_photo,
+        "months": months,
+    }
 
 
 def describe(scope: dict[str, object]) -> str:
@@ -31,4 +38,9 @@ def describe(scope: dict[str, object]) -> str:
     fields = "、".join(str(LABELS.get(name, name)) for name in scope.get("fields", []))
     photo = _("显示照片") if scope.get("photo") else _("不显示照片")
     months = _("有效期 %(months)s 个月") % {"months": scope.get("months", "")}
-    return f"{fields}；{photo}；{months}"
+    parts = [fields]
+    hidden = scope.get("hidden") or []
+    if hidden:
+        names = "、".join(str(LABELS.get(name, name)) for name in hidden)
+        parts.append(_("不显示：%(fields)s") % {"fields": names})
+    return "；".join([*parts, str(photo), str(months)])

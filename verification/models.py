@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +33,44 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(code_digest=codes.digest(code))
 
 
-class VerificationReport(models.Model):
+class SealedCode:
+    """A bearer code kept as ``code_digest`` (lookups) and ``code_sealed`` (the owner's copy),
+    with the signed data stored without it (``payload``, ``signature``)."""
+
+    code_digest: str
+    code_sealed: str
+    payload: dict[str, object]
+    _clear_code: str | None = None
+
+    @property
+    def code(self) -> str:
+        """The code in clear: known from the lookup that found the row, else unsealed."""
+        if self._clear_code is None and self.code_sealed:
+            self._clear_code = codes.unseal(self.code_sealed)
+        return self._clear_code or ""
+
+    @code.setter
+    def code(self, value: str) -> None:
+        self._clear_code = value
+        self.code_digest = codes.digest(value)
+        self.code_sealed = codes.seal(value)
+
+    def known_as(self, code: str) -> Self:
+        """Remember the code this row was just found by, saving a decryption."""
+        self._clear_code = code
+        return self
+
+    @property
+    def signed_payload(self) -> dict[str, object]:
+        """The data the signature covers: the stored payload with the code back in it."""
+        return {**self.payload, "code": self.code}
+
+    @property
+    def grouped_code(self) -> str:
+        return codes.group(self.code)
+
+
+class VerificationReport(SealedCode, models.Model):
     """A report a student issues so that a third party can check one record by its code."""
 
     # The code is a bearer credential: stored only as a keyed digest (for lookups) and sealed
@@ -54,6 +92,9 @@ class VerificationReport(models.Model):
         DegreeAward, models.CASCADE, null=True, blank=True, related_name="reports"
     )
     show_photo = models.BooleanField(_("显示照片"), default=True)
+    # Subject fields the student chose not to show (services.HIDEABLE_FIELDS): they are left
+    # out of the signed payload altogether, which lists them under "hidden" instead.
+    hidden_fields = models.JSONField(_("不显示的项目"), default=list, blank=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新日期"), default=timezone.now)
     valid_until = models.DateField(_("有效期至"))
@@ -67,6 +108,9 @@ class VerificationReport(models.Model):
     consent_version = models.CharField(_("授权说明版本"), max_length=20, blank=True)
     consent_scope = models.JSONField(_("授权范围"), default=dict, blank=True)
     consented_at = models.DateTimeField(_("授权时间"), null=True, blank=True)
+    # The expiry date the owner was last reminded of (verification.reminders): one reminder
+    # per expiry, and extending sets a new one.
+    reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -103,38 +147,9 @@ class VerificationReport(models.Model):
             ),
         ]
 
-    _clear_code: str | None = None
-
     def __str__(self) -> str:
         # Never the code: a report's name turns up in logs and admin pages.
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
-
-    @property
-    def code(self) -> str:
-        """The code in clear: known from the lookup that found the report, else unsealed."""
-        if self._clear_code is None and self.code_sealed:
-            self._clear_code = codes.unseal(self.code_sealed)
-        return self._clear_code or ""
-
-    @code.setter
-    def code(self, value: str) -> None:
-        self._clear_code = value
-        self.code_digest = codes.digest(value)
-        self.code_sealed = codes.seal(value)
-
-    def known_as(self, code: str) -> VerificationReport:
-        """Remember the code this report was just found by, saving a decryption."""
-        self._clear_code = code
-        return self
-
-    @property
-    def signed_payload(self) -> dict[str, object]:
-        """The data the signature covers: the stored payload with the code back in it."""
-        return {**self.payload, "code": self.code}
-
-    @property
-    def grouped_code(self) -> str:
-        return codes.group(self.code)
 
     @property
     def subject(self) -> Enrollment | Qualification | DegreeAward:
@@ -149,6 +164,65 @@ class VerificationReport(models.Model):
         if self.closed_at is not None:
             return "closed"
         return "live" if self.is_live() else "expired"
+
+
+class RecipientQuerySet(models.QuerySet):
+    def live(self, today: datetime.date | None = None) -> RecipientQuerySet:
+        """Open codes of open reports, within both validities."""
+        today = today or timezone.localdate()
+        return self.filter(
+            closed_at__isnull=True,
+            valid_until__gte=today,
+            report__closed_at__isnull=True,
+            report__valid_until__gte=today,
+        )
+
+    def by_code(self, code: str) -> RecipientQuerySet:
+        return self.filter(code_digest=codes.digest(code))
+
+
+class RecipientCode(SealedCode, models.Model):
+    """出具对象验证码: a code of its own, for one recipient of a report.
+
+    It shows the report's data with the recipient's label (出具对象) and its own validity, no
+    later than the report's; it can be closed alone and keeps its own 查验记录. Stored like a
+    report's code (keyed digest + sealed copy), with its own signed payload.
+    """
+
+    report = models.ForeignKey(
+        VerificationReport, models.CASCADE, related_name="recipients", verbose_name=_("报告")
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code_digest = models.CharField(_("验证码摘要"), max_length=64, unique=True, editable=False)
+    code_sealed = models.TextField(_("验证码（加密）"), editable=False)
+    label = models.CharField(_("出具对象"), max_length=50)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    # When the validity was last set (issued or extended).
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    valid_until = models.DateField(_("有效期至"))
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    payload = models.JSONField(_("报告内容"))
+    signature = models.TextField(_("签名"))
+    reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("出具对象验证码")
+        verbose_name_plural = _("出具对象验证码")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def state(self) -> str:
+        if self.closed_at is not None or self.report.closed_at is not None:
+            return "closed"
+        today = timezone.localdate()
+        live = self.valid_until >= today and self.report.valid_until >= today
+        return "live" if live else "expired"
 
 
 class VerificationEvent(models.Model):
@@ -166,6 +240,15 @@ class VerificationEvent(models.Model):
 
     report = models.ForeignKey(
         VerificationReport, models.CASCADE, related_name="events", verbose_name=_("报告")
+    )
+    # Set when the look was by one of the report's recipient codes, not its own code.
+    recipient = models.ForeignKey(
+        RecipientCode,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("出具对象验证码"),
     )
     created_at = models.DateTimeField(_("查验时间"), default=timezone.now)
     channel = models.CharField(_("渠道"), max_length=3, choices=Channel.choices)

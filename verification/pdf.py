@@ -66,6 +66,11 @@ def render(report, *, public_url: str, photo: bytes | None) -> bytes:  # type: i
 
     pdf.set_font(FONT, size=10)
     pdf.set_xy(15, 38)
+    recipient = payload.get("recipient")
+    if recipient:
+        pdf.set_xy(15, 34)
+        pdf.cell(180, 6, _("出具对象：") + str(recipient), align="C")
+        pdf.set_xy(15, 41)
     pdf.cell(90, 6, _("更新日期：") + presentation.format_date(str(payload["updated_at"])))
     pdf.cell(90, 6, _("有效期至：") + presentation.format_date(str(payload["valid_until"])),
              align="R")  # fmt: skip
@@ -73,7 +78,8 @@ def render(report, *, public_url: str, photo: bytes | None) -> bytes:  # type: i
     top = 48
     pdf.set_draw_color(221, 227, 234)
     left = 15
-    width = 130 if photo else 180
+    photo_hidden = presentation.photo_hidden(payload)
+    width = 130 if photo or photo_hidden else 180
     row_height = 8.2
     for index, row in enumerate(presentation.rows(payload)):
         y = top + index * row_height
@@ -86,6 +92,14 @@ def render(report, *, public_url: str, photo: bytes | None) -> bytes:  # type: i
         pdf.cell(width - 38, row_height, row.value, border="B")
     if photo:
         pdf.image(io.BytesIO(photo), x=152, y=top, w=42, h=56)
+    elif photo_hidden:
+        pdf.set_draw_color(*MUTED)
+        pdf.rect(152, top, 42, 56, style="D")
+        pdf.set_text_color(*MUTED)
+        pdf.set_font(FONT, size=9)
+        pdf.set_xy(153, top + 22)
+        pdf.multi_cell(40, 5, _("照片") + "\n" + str(presentation.HIDDEN_BY_HOLDER), align="C")
+        pdf.set_draw_color(221, 227, 234)
 
     bottom = top + len(presentation.rows(payload)) * row_height + 8
     pdf.image(_qr_png(public_url), x=15, y=bottom, w=36, h=36)

@@ -48,6 +48,8 @@ LABELS = {
     "award_date": _("授予日期"),
 }
 DEGREE_LABELS = {"school": _("学位授予单位"), "level": _("学位级别")}
+# What a report shows in place of a field (or the photo) its holder chose not to show.
+HIDDEN_BY_HOLDER = _("本人选择不显示")
 
 # Where the choices of a coded field live, per kind of report.
 _CHOICE_SOURCES: dict[str, type[models.Model]] = {"gender": Person, "ethnicity": Person}
@@ -59,6 +61,7 @@ class Row:
     key: str
     label: str
     value: str
+    hidden: bool = False
 
 
 def format_date(text: str) -> str:
@@ -92,17 +95,33 @@ def rows(payload: dict[str, object]) -> list[Row]:
     subject = payload["subject"]
     assert isinstance(subject, dict)
     result = []
+    hidden = set(hidden_items(payload))
     # The order of the real reports, not the storage order (PostgreSQL's jsonb sorts keys).
     for key in SUBJECT_FIELDS[kind]:
+        label = DEGREE_LABELS.get(key) if kind == "xuewei" else None
+        label = str(label or LABELS.get(key, key))
+        if key in hidden:
+            result.append(Row(key=key, label=label, value=str(HIDDEN_BY_HOLDER), hidden=True))
+            continue
         value = str(subject.get(key, ""))
         choices = _choices(kind, key)
         if choices:
             value = str(choices.get(value, value))
         elif key.endswith("_date"):
             value = format_date(value)
-        label = DEGREE_LABELS.get(key) if kind == "xuewei" else None
-        result.append(Row(key=key, label=str(label or LABELS.get(key, key)), value=value or "—"))
+        result.append(Row(key=key, label=label, value=value or "—"))
     return result
+
+
+def hidden_items(payload: dict[str, object]) -> list[str]:
+    """The fields (and "photo") the holder chose not to show; none on reports before v2."""
+    hidden = payload.get("hidden") or []
+    assert isinstance(hidden, list)
+    return [str(name) for name in hidden]
+
+
+def photo_hidden(payload: dict[str, object]) -> bool:
+    return "photo" in hidden_items(payload)
 
 
 def title(payload: dict[str, object]) -> str:

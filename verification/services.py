@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
@@ -20,7 +21,8 @@ from .models import ReportKind, VerificationEvent, VerificationReport
 
 MAX_LIVE_PER_RECORD = 3
 MIN_MONTHS, MAX_MONTHS = 1, 6
-SCHEMA = "xuexin-sim/report/v1"
+# v2: fields the holder chose not to show are absent from "subject" and listed in "hidden".
+SCHEMA = "xuexin-sim/report/v2"
 
 OUTCOME_OF_STATE = {
     "live": VerificationEvent.Outcome.SHOWN,
@@ -56,6 +58,9 @@ SUBJECT_FIELDS: dict[str, list[str]] = {
     ],
 }  # fmt: skip
 PERSON_FIELDS = {"name", "gender", "birth_date", "ethnicity"}
+# What the student may leave out of a report (besides the photo, ``show_photo``).
+HIDEABLE_FIELDS = ("id_number", "birth_date", "ethnicity")
+PHOTO = "photo"  # the name the photo goes by in a payload's "hidden" list
 
 
 class ReportRefused(Exception):
@@ -95,8 +100,18 @@ def photo_field(report: VerificationReport):  # type: ignore[no-untyped-def]
     return None
 
 
+def shown_fields(kind: str, hidden_fields: list[str]) -> list[str]:
+    return [name for name in SUBJECT_FIELDS[kind] if name not in hidden_fields]
+
+
 def build_payload(report: VerificationReport) -> dict[str, object]:
+    """The signed data of a report. A hidden field's value is never read into it: the field
+    is named under "hidden", so that the page can say the holder chose not to show it."""
     record = report.subject
+    has_photo = bool(photo_field(report))
+    hidden = [name for name in SUBJECT_FIELDS[report.kind] if name in report.hidden_fields]
+    if has_photo and not report.show_photo:
+        hidden.append(PHOTO)
     return {
         "schema": SCHEMA,
         "simulation": True,
@@ -105,8 +120,11 @@ def build_payload(report: VerificationReport) -> dict[str, object]:
         "kind": report.kind,
         "updated_at": timezone.localtime(report.updated_at).date().isoformat(),
         "valid_until": report.valid_until.isoformat(),
-        "photo": bool(report.show_photo and photo_field(report)),
-        "subject": {name: _value(record, name) for name in SUBJECT_FIELDS[report.kind]},
+        "photo": report.show_photo and has_photo,
+        "hidden": hidden,
+        "subject": {
+            name: _value(record, name) for name in shown_fields(report.kind, report.hidden_fields)
+        },
     }
 
 
@@ -136,12 +154,18 @@ def _valid_until(months: int) -> datetime.date:
 @transaction.atomic
 def report_issue(  # type: ignore[no-untyped-def]
     *, owner, record: models.Model, months: int = 1, show_photo: bool = True,
-    consent_version: str = "",
+    hidden_fields: Iterable[str] = (), consent_version: str = "",
 ) -> VerificationReport:  # fmt: skip
     """Issue a report; ``consent_version`` is the consent text the student agreed to, and the
-    scope they agreed to (fields, photo, validity) is stored with it."""
+    scope they agreed to (fields, photo, validity) is stored with it. ``hidden_fields`` names
+    fields of ``HIDEABLE_FIELDS`` the report leaves out; those the record's kind does not
+    show anyway are ignored."""
     kind = KIND_OF_MODEL[type(record)]
     field = FIELD_OF_KIND[kind]
+    unknown = set(hidden_fields) - set(HIDEABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not hideable: {sorted(unknown)}")
+    hidden = [name for name in SUBJECT_FIELDS[kind] if name in set(hidden_fields)]
     # Lock the record's row so two simultaneous requests cannot both pass the limit.
     type(record).objects.select_for_update().filter(pk=record.pk).first()
     live = VerificationReport.objects.live().filter(**{field: record}).count()
@@ -154,12 +178,17 @@ def report_issue(  # type: ignore[no-untyped-def]
             owner=owner,
             kind=kind,
             show_photo=show_photo,
+            hidden_fields=hidden,
             created_at=now,
             updated_at=now,
             valid_until=_valid_until(months),
             consent_version=consent_version,
             consent_scope=consent.scope(
-                kind=kind, fields=SUBJECT_FIELDS[kind], show_photo=show_photo, months=months
+                kind=kind,
+                fields=shown_fields(kind, hidden),
+                hidden=hidden,
+                show_photo=show_photo,
+                months=months,
             ),
             consented_at=now if consent_version else None,
             **{field: record},
@@ -184,6 +213,12 @@ def report_extend(*, report: VerificationReport, months: int) -> VerificationRep
     locked.updated_at = timezone.now()
     _sign_into(locked)
     locked.save(update_fields=["valid_until", "updated_at", "payload", "signature"])
+    # Recipient codes keep their validity and show the refreshed data, signed again.
+    from .recipients import sign_recipient
+
+    for recipient in locked.recipients.filter(closed_at__isnull=True):
+        sign_recipient(recipient, locked)
+        recipient.save(update_fields=["payload", "signature"])
     return locked
 
 
@@ -197,11 +232,12 @@ def report_close(*, report: VerificationReport, reason: str) -> VerificationRepo
     return locked
 
 
-def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationReport | None:
-    """The live report for a code, or None; every look at an existing report is recorded.
+def look_up(code: str, *, channel: str, request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The live report for a code (or, for a recipient code, a ``recipients.RecipientView``
+    of it), or None; every look at an existing report or code is recorded.
 
-    Read from the database on every look, so a report closed a moment ago fails at once on
-    every worker; the 查验记录 is written in the same request, so its owner sees it at once.
+    Read from the database on every look, so a report or code closed a moment ago fails at
+    once on every worker; the 查验记录 is written in the same request, so its owner sees it.
     """
     normalized = codes.normalize_code(code)
     if not codes.is_valid_code(normalized):
@@ -211,6 +247,11 @@ def look_up(code: str, *, channel: str, request: HttpRequest) -> VerificationRep
     # live records (the photo view loads those when a photo is asked for).
     report = VerificationReport.objects.by_code(normalized).order_by().first()
     if report is None:
+        from .recipients import look_up_recipient
+
+        is_recipient, seen = look_up_recipient(normalized, channel=channel, request=request)
+        if is_recipient:
+            return seen
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
     report.known_as(normalized)

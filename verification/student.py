@@ -16,10 +16,12 @@ from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import codes, consent, presentation, services
-from .forms import ApplyForm, CloseForm, ExtendForm
-from .models import VerificationReport
+from . import codes, consent, presentation, recipients, services
+from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
+from .models import RecipientCode, VerificationReport
 from .views import pdf_response
+
+RECENT_EVENTS = 20  # per recipient code on the owner's page
 
 
 def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  # type: ignore[no-untyped-def]
@@ -59,6 +61,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
                 record=record,
                 months=form.cleaned_data["months"],
                 show_photo=form.cleaned_data["show_photo"],
+                hidden_fields=form.hidden_fields(),
                 consent_version=consent.VERSION,
             )
         except services.ReportRefused as refused:
@@ -86,16 +89,24 @@ def _own_report(request: HttpRequest, public_id) -> VerificationReport:  # type:
     return report
 
 
-@archive_page
-@require_GET
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
-    report = _own_report(request, public_id)
+def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     # A viewBox and no fixed size: CSS scales the whole code instead of cropping its edges;
     # the quiet zone is the four modules scanners expect.
     qr_svg = segno.make(public_url, error="m").svg_inline(
         scale=4, border=4, omitsize=True, svgclass="report-qr-code", title=_("在线验证二维码")
     )
+    recipient_codes = list(
+        report.recipients.annotate(lookups=Count("events", filter=Q(events__outcome="shown")))
+    )
+    for recipient in recipient_codes:  # at most recipients.MAX_RECIPIENTS_PER_REPORT
+        recipient.report = report  # its state reads the report's
+        recipient.recent_events = list(recipient.events.all()[:RECENT_EVENTS])
+        recipient.public_url = request.build_absolute_uri(
+            reverse("verification:report", args=[recipient.code])
+        )
+        recipient.extend_form = RecipientValidityForm(report=report, prefix=str(recipient.pk))
+    live_report = report.is_live()
     context = {
         "report": report,
         "rows": presentation.rows(report.payload),
@@ -103,16 +114,91 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
         "grouped_code": codes.group(report.code),
         "public_url": public_url,
         "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG generated here from our own URL
-        "events": report.events.all()[:100],
+        "events": report.events.select_related("recipient")[:100],
         "payload": report.payload,
+        "photo_hidden": presentation.photo_hidden(report.payload),
         "updated_display": presentation.format_date(str(report.payload["updated_at"])),
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         "extend_form": ExtendForm(),
         "close_form": CloseForm(),
+        "recipients": recipient_codes,
+        "recipient_form": RecipientForm(report=report) if live_report else None,
+        "recipient_limits": {
+            "per_report": recipients.MAX_RECIPIENTS_PER_REPORT,
+            "per_day": recipients.MAX_NEW_RECIPIENTS_PER_DAY,
+        },
         "consent_text": consent.TEXT,
         "consent_scope": consent.describe(report.consent_scope) if report.consent_scope else "",
     }
-    return render(request, "verification/mine_detail.html", context)
+    context.update(forms)
+    return context
+
+
+@archive_page
+@require_GET
+def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
+    return render(request, "verification/mine_detail.html", _detail_context(request, report))
+
+
+@archive_page
+@require_POST
+def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
+    form = RecipientForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            recipients.recipient_issue(
+                report=report,
+                label=form.cleaned_data["label"],
+                note=form.cleaned_data["note"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
+        except services.ReportRefused as refused:
+            form.add_error(None, str(refused.message))
+        else:
+            messages.success(request, _("出具对象验证码已生成。"))
+            return redirect("verification:mine", public_id=report.public_id)
+    context = _detail_context(request, report, recipient_form=form)
+    return render(request, "verification/mine_detail.html", context, status=400)
+
+
+def _own_recipient(report, recipient_id) -> RecipientCode:  # type: ignore[no-untyped-def]
+    recipient = report.recipients.filter(public_id=recipient_id).first()
+    if recipient is None:
+        raise Http404
+    return recipient
+
+
+@archive_page
+@require_POST
+def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
+    recipient = _own_recipient(report, recipient_id)
+    form = RecipientValidityForm(request.POST, report=report, prefix=str(recipient.pk))
+    if form.is_valid():
+        try:
+            recipients.recipient_extend(
+                recipient=recipient, valid_until=form.cleaned_data["valid_until"]
+            )
+        except services.ReportRefused as refused:
+            messages.error(request, str(refused.message))
+        else:
+            messages.success(request, _("出具对象验证码的有效期已更改，验证码不变。"))
+    else:
+        for error in form.errors.get("valid_until", []):
+            messages.error(request, f"{recipient.label}：{error}")
+    return redirect("verification:mine", public_id=report.public_id)
+
+
+@archive_page
+@require_POST
+def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
+    recipient = _own_recipient(report, recipient_id)
+    recipients.recipient_close(recipient=recipient)
+    messages.success(request, _("出具对象验证码已关闭，其他验证码不受影响。"))
+    return redirect("verification:mine", public_id=report.public_id)
 
 
 @archive_page

@@ -34,4 +34,19 @@ urlpatterns = [
     path("archive/reports/<uuid:public_id>/extend/", student.report_extend, name="mine-extend"),
     path("archive/reports/<uuid:public_id>/close/", student.report_close, name="mine-close"),
     path("archive/reports/<uuid:public_id>/report.pdf", student.report_pdf, name="mine-pdf"),
+    path(
+        "archive/reports/<uuid:public_id>/recipients/",
+        student.recipient_add,
+        name="mine-recipient-add",
+    ),
+    path(
+        "archive/reports/<uuid:public_id>/recipients/<uuid:recipient_id>/extend/",
+        student.recipient_extend,
+        name="mine-recipient-extend",
+    ),
+    path(
+        "archive/reports/<uuid:public_id>/recipients/<uuid:recipient_id>/close/",
+        student.recipient_close,
+        name="mine-recipient-close",
+    ),
 ]

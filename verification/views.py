@@ -23,7 +23,7 @@ from xuexin import throttle
 from xuexin.logging import log_event
 from xuexin.views import throttled_page
 
-from . import codes, pdf, presentation, services, signing
+from . import codes, pdf, presentation, recipients, services, signing
 from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
@@ -139,6 +139,9 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
         "grouped_code": codes.group(report.code),
         "public_url": public_url,
         "show_photo": bool(report.payload.get("photo")),
+        "photo_hidden": presentation.photo_hidden(report.payload),
+        "recipient_label": report.payload.get("recipient", ""),
+        # A recipient code's sheet differs from the report's own (code, validity, 出具对象).
         "updated_display": presentation.format_date(str(report.payload["updated_at"])),
         "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         # The report switches language by ?lang= link: a verifier's visit sets no cookie.
@@ -196,13 +199,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_photo(request: HttpRequest, code: str) -> HttpResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
-    normalized = codes.normalize_code(code)
-    report = (
-        services.VerificationReport.objects.live()
-        .by_code(normalized)
-        .select_related("enrollment", "qualification__enrollment")
-        .first()
-    )
+    report = recipients.find_live(code)
     if report is None:
         return _missed(request)
     if not report.payload.get("photo"):

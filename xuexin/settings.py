@@ -483,6 +483,12 @@ elif len(REPORT_CODE_KEY) < 32:
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
 VERIFY_CAPTCHA_AFTER = env_int("XUEXIN_VERIFY_CAPTCHA_AFTER", 5)
 
+# The site's address as students reach it, for links in messages sent without a request
+# (manage.py send_report_reminders). Required there in production.
+SITE_URL = os.environ.get("XUEXIN_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"XUEXIN_SITE_URL must start with http:// or https://: {SITE_URL!r}")
+
 # Exposes /bench/baseline for `make bench` (bench/run.py); never on a public host.
 BENCH_MODE = env_bool("XUEXIN_BENCH_MODE", False)
 

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from xuexin import throttle
 
 from .. import otp, services, throttles
-from ..forms import BindEmailForm, ChangePasswordForm, ChangePhoneForm
+from ..forms import BindEmailForm, ChangePasswordForm, ChangePhoneForm, ReminderSettingsForm
 from ..models import OneTimeCode
 from .common import client_ip
 
@@ -24,7 +24,21 @@ from .common import client_ip
 @never_cache
 def account_home(request: HttpRequest) -> HttpResponse:
     logins = request.user.login_events.all()[:10]
-    return render(request, "accounts/account.html", {"logins": logins})
+    reminders = ReminderSettingsForm(instance=request.user)
+    return render(request, "accounts/account.html", {"logins": logins, "reminders": reminders})
+
+
+@login_required
+@require_POST
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    form = ReminderSettingsForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save()
+        if form.cleaned_data["report_reminders"]:
+            messages.success(request, _("已开启在线验证报告到期提醒。"))
+        else:
+            messages.success(request, _("已关闭在线验证报告到期提醒。"))
+    return redirect("accounts:account")
 
 
 @sensitive_post_parameters("current_password", "password1", "password2")

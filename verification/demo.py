@@ -1,0 +1,54 @@
+"""The demo's report near its end, so that ``send_report_reminders`` has something to send.
+
+Added after ``seed_demo`` (records.demo.demo_seeded): the example student gets a 学籍 report
+issued 25 days ago that ends in 5 days, with one recipient code. Seeding again adds another
+only when the student has no live report ending within the reminder window.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.demo import STUDENT
+from accounts.models import User
+from records.models import Enrollment
+
+from . import consent, recipients, reminders, services
+from .models import VerificationReport
+
+ISSUED_DAYS_AGO = 25
+ENDS_IN_DAYS = 5
+
+
+def seed_report_near_expiry() -> list[str]:
+    student = User.objects.filter(phone=STUDENT.phone).select_related("person").first()
+    if student is None or student.person is None:
+        return []
+    today = timezone.localdate()
+    window_end = today + datetime.timedelta(reminders.DAYS_BEFORE)
+    near = VerificationReport.objects.live().filter(owner=student, valid_until__lte=window_end)
+    if near.exists():
+        return []
+    enrollment = Enrollment.objects.for_person(student.person).order_by("entry_date").first()
+    if enrollment is None:
+        return []
+    report = services.report_issue(
+        owner=student, record=enrollment, months=1, consent_version=consent.VERSION
+    )
+    issued = timezone.now() - datetime.timedelta(days=ISSUED_DAYS_AGO)
+    report.created_at = report.updated_at = report.consented_at = issued
+    report.valid_until = today + datetime.timedelta(days=ENDS_IN_DAYS)
+    services._sign_into(report)  # signed again with the dates it would have had
+    report.save()
+    recipient = recipients.recipient_issue(
+        report=report, label="示例科技有限公司", valid_until=report.valid_until
+    )
+    recipient.updated_at = issued
+    recipient.save(update_fields=["updated_at"])
+    return [
+        f"  Demo report ending {report.valid_until:%Y-%m-%d} (with a recipient code): "
+        f"/archive/reports/{report.public_id}/ — `manage.py send_report_reminders` sends "
+        "its reminder to the outbox"
+    ]
