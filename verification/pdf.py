@@ -19,6 +19,7 @@ FONT = "notosc"
 BLUE = (26, 95, 180)
 INK = (31, 41, 51)
 MUTED = (91, 103, 117)
+LABEL_WIDTH = 38  # mm, the label column of the record's rows
 
 
 def _qr_png(url: str) -> io.BytesIO:
@@ -44,6 +45,18 @@ class ReportPDF(FPDF):
             with self.rotation(angle=30, x=105, y=y):
                 self.text(28, y, "仿真 / SIMULATION")
         self.set_text_color(*INK)
+
+
+def _label(pdf: FPDF, x: float, y: float, text: str, height: float) -> None:
+    """A row's label inside its column: a smaller size if that fits it on one line, else two
+    lines (long English labels such as "Department (institute, correspondence centre)")."""
+    pdf.set_xy(x, y)
+    for size in (10, 9, 8):
+        pdf.set_font(FONT, size=size)
+        if pdf.get_string_width(text) <= LABEL_WIDTH - 3:  # a gap before the value
+            pdf.cell(LABEL_WIDTH, height, text, border="B")
+            return
+    pdf.multi_cell(LABEL_WIDTH, height / 2, text, border="B", align="L")
 
 
 def render(report, *, public_url: str, photo: bytes | None) -> bytes:  # type: ignore[no-untyped-def]
@@ -83,13 +96,12 @@ def render(report, *, public_url: str, photo: bytes | None) -> bytes:  # type: i
     row_height = 8.2
     for index, row in enumerate(presentation.rows(payload)):
         y = top + index * row_height
-        pdf.set_xy(left, y)
         pdf.set_text_color(*MUTED)
-        pdf.set_font(FONT, size=10)
-        pdf.cell(38, row_height, row.label, border="B")
+        _label(pdf, left, y, row.label, row_height)
+        pdf.set_xy(left + LABEL_WIDTH, y)
         pdf.set_text_color(*INK)
         pdf.set_font(FONT, size=11)
-        pdf.cell(width - 38, row_height, row.value, border="B")
+        pdf.cell(width - LABEL_WIDTH, row_height, row.value, border="B")
     if photo:
         pdf.image(io.BytesIO(photo), x=152, y=top, w=42, h=56)
     elif photo_hidden:
