@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records.models import DegreeAward, Enrollment, Person, Qualification
 
+from . import codes
 from .services import SUBJECT_FIELDS
 
 TITLES = {
@@ -126,3 +127,19 @@ def photo_hidden(payload: dict[str, object]) -> bool:
 
 def title(payload: dict[str, object]) -> str:
     return str(TITLES[str(payload["kind"])])
+
+
+def sheet(report) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What the report sheet (verification/_report_body.html) shows of a report or recipient
+    code, for the public page, its print view and the owner's page alike."""
+    payload = report.payload
+    return {
+        "report": report,
+        "payload": payload,
+        "rows": rows(payload),
+        "title": title(payload),
+        "grouped_code": codes.group(report.code),
+        "photo_hidden": photo_hidden(payload),
+        "updated_display": format_date(str(payload["updated_at"])),
+        "valid_display": format_date(str(payload["valid_until"])),
+    }

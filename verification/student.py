@@ -16,7 +16,7 @@ from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import codes, consent, presentation, recipients, services
+from . import consent, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
 from .models import RecipientCode, VerificationReport
 from .views import pdf_response
@@ -108,17 +108,10 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
         recipient.extend_form = RecipientValidityForm(report=report, prefix=str(recipient.pk))
     live_report = report.is_live()
     context = {
-        "report": report,
-        "rows": presentation.rows(report.payload),
-        "title": presentation.title(report.payload),
-        "grouped_code": codes.group(report.code),
+        **presentation.sheet(report),
         "public_url": public_url,
         "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG generated here from our own URL
         "events": report.events.select_related("recipient")[:100],
-        "payload": report.payload,
-        "photo_hidden": presentation.photo_hidden(report.payload),
-        "updated_display": presentation.format_date(str(report.payload["updated_at"])),
-        "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         "extend_form": ExtendForm(),
         "close_form": CloseForm(),
         "recipients": recipient_codes,

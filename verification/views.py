@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.services import request_network
@@ -131,19 +130,10 @@ def _channel(request: HttpRequest) -> str:
 def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type: ignore[no-untyped-def]
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     return {
-        "report": report,
-        "payload": report.payload,
-        # Built only if the cached sheet has to be rendered again.
-        "rows": SimpleLazyObject(lambda: presentation.rows(report.payload)),
-        "title": presentation.title(report.payload),
-        "grouped_code": codes.group(report.code),
+        **presentation.sheet(report),
         "public_url": public_url,
         "show_photo": bool(report.payload.get("photo")),
-        "photo_hidden": presentation.photo_hidden(report.payload),
         "recipient_label": report.payload.get("recipient", ""),
-        # A recipient code's sheet differs from the report's own (code, validity, 出具对象).
-        "updated_display": presentation.format_date(str(report.payload["updated_at"])),
-        "valid_display": presentation.format_date(str(report.payload["valid_until"])),
         # The report switches language by ?lang= link: a verifier's visit sets no cookie.
         "language_links": True,
     }
