@@ -52,23 +52,19 @@ def enrollment_facts(
 ) -> list[EnrollmentFacts]:
     """The person's enrolments as eligibility sees them; from ``loaded`` (the person's own
     enrolments as their pages show them, already read) when given, else one query."""
-    if loaded is not None:
-        return [
-            EnrollmentFacts(e.pk, e.school_id, e.level, e.category, cohort_of(e), e.entry_date)
-            for e in loaded
-            if e.status not in NOT_GRADUATING
-        ]
-    rows = (
-        Enrollment.objects.for_person(person)  # a withdrawn 学籍 was a mistake: it counts for none
-        .exclude(status__in=NOT_GRADUATING)
-        .values_list(
-            "pk", "school_id", "level", "category", "leave_date", "expected_graduation_date",
+    enrollments = (
+        loaded
+        if loaded is not None
+        # A withdrawn 学籍 was a mistake: it counts for none (for_person leaves it out).
+        else Enrollment.objects.for_person(person).only(
+            "school", "level", "category", "status", "leave_date", "expected_graduation_date",
             "entry_date",
         )
     )  # fmt: skip
     return [
-        EnrollmentFacts(pk, school, level, category, (left or expected).year, entry)
-        for pk, school, level, category, left, expected, entry in rows
+        EnrollmentFacts(e.pk, e.school_id, e.level, e.category, cohort_of(e), e.entry_date)
+        for e in enrollments
+        if e.status not in NOT_GRADUATING
     ]
 
 
