@@ -35,6 +35,7 @@ def test_the_example_student_flags_a_photo_and_gets_a_correction_approved(
     expect(page.get_by_text("您一共有 2 个学籍")).to_be_visible()
     photos = page.locator(".record-photo img")
     expect(photos).to_have_count(4)
+    page.wait_for_load_state("load")  # the images have arrived (or failed) by then
     for index in range(4):
         photos.nth(index).scroll_into_view_if_needed()
         assert photos.nth(index).evaluate("img => img.complete && img.naturalWidth") > 0
