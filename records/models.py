@@ -8,6 +8,7 @@ imports and forms the same rules with a clear Chinese message.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -17,6 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -54,12 +56,30 @@ def choice_values(choices: list[tuple[str, object]]) -> list[str]:
     return [value for value, _label in choices]
 
 
+@functools.cache
+def _labels_of(field: models.Field) -> dict[object, object]:
+    return dict(field.flatchoices)
+
+
+class ChoiceLabels:
+    """``get_FOO_display()`` from a value → label map built once per field.
+
+    Django's own version hashes every (value, lazy label) pair on each call, which translates
+    every label: 56 民族 names to show one. The labels stay lazy here, so each call still
+    answers in the reader's language.
+    """
+
+    def _get_FIELD_display(self, field: models.Field) -> object:
+        value = getattr(self, field.attname)
+        return force_str(_labels_of(field).get(value, value), strings_only=True)
+
+
 class SchoolManager(models.Manager):
     def get_by_natural_key(self, code: str) -> School:
         return self.get(code=code)
 
 
-class School(models.Model):
+class School(ChoiceLabels, models.Model):
     code = models.CharField(
         _("院校代码"), max_length=5, unique=True, validators=[school_code_validator]
     )
@@ -126,7 +146,7 @@ class PersonQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("姓名"), max_length=50, validators=[validate_person_name])
     gender = models.CharField(_("性别"), max_length=1, choices=codes.GENDERS)
@@ -240,7 +260,7 @@ class EnrollmentQuerySet(RecordQuerySet):
         return super().for_person(person).current()
 
 
-class Enrollment(models.Model):
+class Enrollment(ChoiceLabels, models.Model):
     """学籍: one registration of a person at a school."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -357,7 +377,7 @@ class Enrollment(models.Model):
             raise ValidationError(errors)
 
 
-class Qualification(models.Model):
+class Qualification(ChoiceLabels, models.Model):
     """学历: a registered diploma (毕业 or 结业)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -462,7 +482,7 @@ class Qualification(models.Model):
             raise ValidationError(errors)
 
 
-class DegreeAward(models.Model):
+class DegreeAward(ChoiceLabels, models.Model):
     """学位: a degree awarded by a school."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -547,7 +567,7 @@ class DestinationStatus(models.TextChoices):
     VERIFIED = "verified", _("已核验")
 
 
-class ExamRegistration(models.Model):
+class ExamRegistration(ChoiceLabels, models.Model):
     """考研信息: a registration for the national postgraduate entrance exam."""
 
     person = models.ForeignKey(
@@ -626,7 +646,7 @@ class ExamRegistration(models.Model):
         return sum(scores)  # type: ignore[arg-type]
 
 
-class GraduateDestination(models.Model):
+class GraduateDestination(ChoiceLabels, models.Model):
     """毕业去向: where a graduate went, as reported by the school."""
 
     person = models.ForeignKey(
@@ -687,7 +707,7 @@ class PhotoKind(models.TextChoices):
     DIPLOMA = "diploma", _("学历照片")
 
 
-class PhotoReview(models.Model):
+class PhotoReview(ChoiceLabels, models.Model):
     """图像校对: the student's verdict on one photo of one enrolment, handled by the school."""
 
     class Verdict(models.TextChoices):
@@ -762,7 +782,7 @@ class CorrectionQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_CORRECTION_STATUSES)
 
 
-class CorrectionRequest(models.Model):
+class CorrectionRequest(ChoiceLabels, models.Model):
     """更正申请: a student asks the school to change one field of one record.
 
     Exactly one of enrollment / qualification / degree is the record the request was filed
@@ -850,7 +870,7 @@ class CorrectionRequest(models.Model):
         return self.status in OPEN_CORRECTION_STATUSES
 
 
-class CorrectionEvent(models.Model):
+class CorrectionEvent(ChoiceLabels, models.Model):
     """One step on a correction's timeline, with the note the student can read."""
 
     correction = models.ForeignKey(
@@ -878,7 +898,7 @@ class IdentityChangeStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
-class IdentityChange(models.Model):
+class IdentityChange(ChoiceLabels, models.Model):
     """身份信息变更: new identity facts for a person, decided by a national administrator.
 
     The identity of a person with records at several schools, or bound to an account, belongs
