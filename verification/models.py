@@ -7,7 +7,7 @@ import uuid
 from typing import Self
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,20 @@ class ReportQuerySet(models.QuerySet):
     def by_code(self, code: str) -> ReportQuerySet:
         """The report a (normalised) code opens: looked up by its keyed digest."""
         return self.filter(code_digest=codes.digest(code))
+
+
+class ReportManager(models.Manager.from_queryset(ReportQuerySet)):  # type: ignore[misc]
+    def find(self, code: str) -> VerificationReport | None:
+        """The report a normalised code opens, or None, with the code remembered.
+
+        This is the public lookup behind every report page, API call and PDF: one fixed
+        statement instead of a queryset, which the ORM would compile afresh on each call
+        (about half the time of the lookup).
+        """
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        found = self.raw(f"SELECT * FROM {table} WHERE code_digest = %s", [codes.digest(code)])  # noqa: S608
+        report = next(iter(found), None)
+        return report.known_as(code) if report is not None else None
 
 
 class SealedCode:
@@ -112,7 +126,7 @@ class VerificationReport(SealedCode, models.Model):
     # per expiry, and extending sets a new one.
     reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
 
-    objects = ReportQuerySet.as_manager()
+    objects = ReportManager()
 
     class Meta:
         verbose_name = _("在线验证报告")
@@ -225,6 +239,24 @@ class RecipientCode(SealedCode, models.Model):
         return "live" if live else "expired"
 
 
+class EventManager(models.Manager["VerificationEvent"]):
+    def record(
+        self, *, report_id: int, recipient_id: int | None, channel: str, outcome: str,
+        ip_prefix: str,
+    ) -> None:  # fmt: skip
+        """Write one 查验记录 at once, in its own statement: it is stored before the verifier
+        sees the answer, whatever happens to any cache. One fixed INSERT, as in ``find``: it
+        runs on every lookup, and ``save()`` costs twice as much for the same row."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (report_id, recipient_id, created_at, channel, outcome, "  # noqa: S608
+                "ip_prefix) VALUES (%s, %s, %s, %s, %s, %s)",
+                [report_id, recipient_id, now, channel, outcome, ip_prefix],
+            )
+
+
 class VerificationEvent(models.Model):
     """查验记录: one look at a report, by channel, with a truncated address."""
 
@@ -254,6 +286,8 @@ class VerificationEvent(models.Model):
     channel = models.CharField(_("渠道"), max_length=3, choices=Channel.choices)
     outcome = models.CharField(_("结果"), max_length=8, choices=Outcome.choices)
     ip_prefix = models.CharField(_("来源网络"), max_length=45, blank=True)
+
+    objects = EventManager()
 
     class Meta:
         verbose_name = _("查验记录")

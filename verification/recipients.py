@@ -169,10 +169,9 @@ def look_up_recipient(
         return False, None
     recipient.known_as(code)
     state = recipient.state
-    # Written at once, not through the Redis list: recipient codes are looked up far less.
-    VerificationEvent.objects.create(
-        report=recipient.report,
-        recipient=recipient,
+    VerificationEvent.objects.record(
+        report_id=recipient.report_id,
+        recipient_id=recipient.pk,
         channel=channel,
         outcome=OUTCOME_OF_STATE[state],
         ip_prefix=request_network(request),

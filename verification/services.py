@@ -245,7 +245,7 @@ def look_up(code: str, *, channel: str, request: HttpRequest):  # type: ignore[n
         return None
     # Only the report's own row: the page and the API show the signed payload, never the
     # live records (the photo view loads those when a photo is asked for).
-    report = VerificationReport.objects.by_code(normalized).order_by().first()
+    report = VerificationReport.objects.find(normalized)
     if report is None:
         from .recipients import look_up_recipient
 
@@ -254,9 +254,9 @@ def look_up(code: str, *, channel: str, request: HttpRequest):  # type: ignore[n
             return seen
         log_event("verification.lookup", outcome="unknown", channel=channel)
         return None
-    report.known_as(normalized)
-    VerificationEvent.objects.create(
-        report=report,
+    VerificationEvent.objects.record(
+        report_id=report.pk,
+        recipient_id=None,
         channel=channel,
         outcome=OUTCOME_OF_STATE[report.state],
         ip_prefix=request_network(request),

@@ -52,6 +52,26 @@ def test_a_lookup_reads_the_report_and_writes_its_record(client, report, django_
     assert VerificationEvent.objects.count() == 2
 
 
+def test_the_record_of_a_lookup_holds_its_channel_outcome_network_and_time(client, report):
+    from django.utils import timezone
+
+    before = timezone.now()
+    client.get(f"/api/v1/reports/{report.code}", REMOTE_ADDR="203.0.113.77")
+    event = VerificationEvent.objects.get(report=report)
+    assert event.recipient_id is None
+    assert event.channel == "api"
+    assert event.outcome == "shown"
+    assert event.ip_prefix == "203.0.113.0/24"
+    assert timezone.is_aware(event.created_at)
+    assert before <= event.created_at <= timezone.now()
+
+
+def test_a_lookup_of_a_closed_report_is_recorded_as_closed(client, report):
+    services.report_close(report=report, reason="已入职")
+    assert lookup(client, report).status_code == 404
+    assert list(VerificationEvent.objects.values_list("outcome", flat=True)) == ["closed"]
+
+
 def test_the_public_report_sets_no_cookie_and_switches_language_by_link(client, report):
     response = lookup(client, report)
     assert not response.cookies
