@@ -60,7 +60,8 @@ logged out) would pass for a served page.
 
 It is a measurement, not a test: it asserts nothing and fails only if a step cannot run.
 ``--profile`` prepares as above and, instead of wrk, profiles one cold request of each page
-(bench/profile_page.py).
+(bench/profile_page.py); ``--layers`` measures each page with and without each cache layer
+(bench/layers.py).
 """
 
 from __future__ import annotations
@@ -380,6 +381,13 @@ def measure(
     return results, statistics.fmean(restarts)
 
 
+def layers(env: dict[str, str], files: Path) -> None:
+    renew_sessions(env, files)
+    source = (BENCH_DIR / "layers.py").read_text(encoding="utf-8")
+    flush_redis(env)
+    manage({**env, "BENCH_PREP_DIR": str(files)}, "shell", "-c", source, quiet=False)
+
+
 def profile(env: dict[str, str], files: Path) -> None:
     source = (BENCH_DIR / "profile_page.py").read_text(encoding="utf-8")
     flush_redis(env)
@@ -506,6 +514,9 @@ def main() -> int:
                         help="keep the database if it already holds the size's people")  # fmt: skip
     parser.add_argument("--profile", action="store_true",
                         help="profile one cold request per page instead of measuring")  # fmt: skip
+    parser.add_argument("--layers", action="store_true",
+                        help="each page with and without each cache layer (bench/layers.py) "
+                        "instead of measuring")  # fmt: skip
     parser.add_argument("--output", default=str(BENCH_DIR / "RESULTS.md"))
     args = parser.parse_args()
     for tool in ("wrk", "psql", "createdb", "redis-cli"):
@@ -537,6 +548,9 @@ def main() -> int:
             if args.profile:
                 profile(env, files)
                 continue
+            if args.layers:
+                layers(env, files)
+                continue
             print(
                 f"measuring at {size:,} people ({args.workers} workers, "
                 f"{args.connections} connections, {args.seconds} s per row after "
@@ -545,7 +559,7 @@ def main() -> int:
             )
             by_size[size], restart = measure(env, files, args)
             timings[size] = (seeded, prepared, restart)
-    if args.profile:
+    if args.profile or args.layers:
         return 0
 
     lines = [
