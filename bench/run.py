@@ -381,11 +381,15 @@ def measure(
     return results, statistics.fmean(restarts)
 
 
-def layers(env: dict[str, str], files: Path) -> None:
+def layers(env: dict[str, str], files: Path, size: int) -> list[str]:
+    """Markdown lines: each page with and without each cache layer (bench/layers.py)."""
     renew_sessions(env, files)
     source = (BENCH_DIR / "layers.py").read_text(encoding="utf-8")
     flush_redis(env)
-    manage({**env, "BENCH_PREP_DIR": str(files)}, "shell", "-c", source, quiet=False)
+    output = manage({**env, "BENCH_PREP_DIR": str(files)}, "shell", "-c", source)
+    table = [line for line in output.splitlines() if line.startswith("|")]
+    print("\n".join(table), flush=True)
+    return [f"### {size:,} people", "", *table, ""]
 
 
 def profile(env: dict[str, str], files: Path) -> None:
@@ -495,6 +499,26 @@ def parse_sizes(values: list[str]) -> list[int]:
     return [int(part.replace("_", "")) for value in values for part in value.split(",") if part]
 
 
+def write_layers(tables: list[str], args: argparse.Namespace) -> None:
+    source = (BENCH_DIR / "layers.py").read_text(encoding="utf-8")
+    about = source.split('"""')[1].strip()
+    lines = [
+        "# What each cache layer is worth",
+        "",
+        f"Run {datetime.datetime.now():%Y-%m-%d %H:%M} with `make bench ARGS=--layers` "
+        f"(bench/layers.py), {args.students:,} students and codes.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        about,
+        "",
+        *tables,
+    ]
+    path = BENCH_DIR / "LAYERS.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"written to {path}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["10000", "1000000"],
@@ -537,6 +561,7 @@ def main() -> int:
     manage(env, "collectstatic", "--noinput")
     by_size: dict[int, list[Result]] = {}
     timings: dict[int, tuple[float | None, float, float]] = {}
+    layer_lines: list[str] = []
     for size in sizes:
         seeded = seed(env, size, args.skip_seed)
         with tempfile.TemporaryDirectory(prefix="xuexin-bench-") as directory:
@@ -549,7 +574,7 @@ def main() -> int:
                 profile(env, files)
                 continue
             if args.layers:
-                layers(env, files)
+                layer_lines += layers(env, files, size)
                 continue
             print(
                 f"measuring at {size:,} people ({args.workers} workers, "
@@ -559,6 +584,8 @@ def main() -> int:
             )
             by_size[size], restart = measure(env, files, args)
             timings[size] = (seeded, prepared, restart)
+    if args.layers:
+        write_layers(layer_lines, args)
     if args.profile or args.layers:
         return 0
 
