@@ -19,7 +19,7 @@ from records.models import DegreeAward, Enrollment, Qualification
 from . import consent, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
 from .models import RecipientCode, VerificationReport
-from .views import pdf_response
+from .views import credential_response, pdf_response
 
 RECENT_EVENTS = 20  # per recipient code on the owner's page
 
@@ -227,3 +227,20 @@ def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: igno
 def report_pdf(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
     report = _own_report(request, public_id)
     return pdf_response(request, report)
+
+
+@archive_page
+@require_GET
+def report_credential(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """下载可验证凭证: the report as a W3C verifiable credential (verification.credentials)."""
+    report = _own_report(request, public_id)
+    return credential_response(report)
+
+
+@archive_page
+@require_GET
+def recipient_credential(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
+    recipient = _own_recipient(report, recipient_id)
+    recipient.report = report
+    return credential_response(report, recipient)
