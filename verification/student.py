@@ -16,7 +16,7 @@ from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import consent, presentation, recipients, services
+from . import consent, did, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
 from .models import RecipientCode, VerificationReport
 from .views import credential_response, pdf_response
@@ -120,6 +120,7 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
             "per_report": recipients.MAX_RECIPIENTS_PER_REPORT,
             "per_day": recipients.MAX_NEW_RECIPIENTS_PER_DAY,
         },
+        "credential_available": did.available(),
         "consent_text": consent.TEXT,
         "consent_scope": consent.describe(report.consent_scope) if report.consent_scope else "",
     }

@@ -135,6 +135,7 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
         "public_url": public_url,
         "show_photo": bool(report.payload.get("photo")),
         "recipient_label": report.payload.get("recipient", ""),
+        "credential_available": did.available(),
         # The report switches language by ?lang= link: a verifier's visit sets no cookie.
         "language_links": True,
     }
