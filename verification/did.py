@@ -22,8 +22,9 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 
 
 def available() -> bool:
-    """Whether the site knows its own address, without which it has no DID."""
-    return bool(settings.SITE_URL)
+    """Whether the site knows its own address (an origin), without which it has no DID: the
+    DID document, the status lists and the credential downloads answer 404 then."""
+    return bool(settings.SITE_URL) and urlsplit(settings.SITE_URL).path in {"", "/"}
 
 
 def site_did() -> str:

@@ -249,6 +249,11 @@ def test_the_public_page_links_the_credential(client, report):
     assert f"/verify/{report.code}/credential.json" in page
 
 
+def test_the_english_page_offers_the_credential_in_english(client, report):
+    page = client.get(f"/verify/{report.code}/?lang=en").content.decode()
+    assert "Download verifiable credential" in page
+
+
 def test_a_closed_reports_credential_gets_the_generic_answer(client, report):
     services.report_close(report=report, reason="已入职")
     response = client.get(f"/verify/{report.code}/credential.json")
