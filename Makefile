@@ -9,7 +9,7 @@ ARGS ?=
 # Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs everything in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install migrate seed lint messages check clean bench restore-drill
+.PHONY: run test install vc-check migrate seed lint messages check clean bench restore-drill
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# The open-source VC library the credential tests check with (tools/vc-check: Node 20+, npm).
+# Without npm the step says so and those tests are skipped (CI requires them: .ci/run).
+VC_CHECK := tools/vc-check
+$(VC_CHECK)/node_modules/.installed: $(VC_CHECK)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(VC_CHECK) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the verifiable-credential library tests will be skipped (apt-get install nodejs npm)"; \
+	fi
+
+vc-check: $(VC_CHECK)/node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -29,7 +41,7 @@ run: seed
 	@echo "Serving the simulation at http://$(HOST):$(PORT)/  (Ctrl+C to stop; PORT=8001 make run for another port)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install vc-check
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: install
@@ -44,7 +56,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=$(VENV)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(VC_CHECK)/node_modules
 
 # Throughput and latency at 10,000 and 1,000,000 people (PostgreSQL + Redis + gunicorn + wrk),
 # 10,000 logged-in students and 10,000 report codes picked at random per request; writes

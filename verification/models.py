@@ -125,6 +125,9 @@ class VerificationReport(SealedCode, models.Model):
     # The expiry date the owner was last reminded of (verification.reminders): one reminder
     # per expiry, and extending sets a new one.
     reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
+    # The report's position in the revocation status lists of its verifiable credentials
+    # (verification.statuslist): drawn at random when issued, never changed or reused.
+    status_index = models.PositiveIntegerField(_("状态列表位置"), unique=True, editable=False)
 
     objects = ReportManager()
 
@@ -219,6 +222,9 @@ class RecipientCode(SealedCode, models.Model):
     payload = models.JSONField(_("报告内容"))
     signature = models.TextField(_("签名"))
     reminded_for = models.DateField(_("已提醒的到期日"), null=True, blank=True)
+    # Its own position, in the recipient codes' status lists: closing the code revokes its
+    # credential while the report's stays valid.
+    status_index = models.PositiveIntegerField(_("状态列表位置"), unique=True, editable=False)
 
     objects = RecipientQuerySet.as_manager()
 

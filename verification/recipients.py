@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import request_network
 from xuexin.logging import log_event
 
-from . import codes, signing
+from . import codes, signing, statuslist
 from .models import RecipientCode, VerificationEvent, VerificationReport
 from .services import OUTCOME_OF_STATE, ReportRefused
 
@@ -85,13 +85,14 @@ def recipient_issue(
             created_at=now,
             updated_at=now,
             valid_until=valid_until,
+            status_index=statuslist.new_status_index(RecipientCode),
         )
         sign_recipient(recipient, locked)
         try:
             with transaction.atomic():
                 recipient.save()
         except IntegrityError:
-            continue  # a code collision: vanishingly rare, never fatal
+            continue  # a code or status position collision: rare, never fatal
         log_event("verification.recipient_issued", report=locked.pk, recipient=recipient.pk)
         return recipient
     raise RuntimeError("could not allocate a unique recipient code")

@@ -16,7 +16,7 @@ from records.masking import public_birth_month, public_id_mask
 from records.models import DegreeAward, Enrollment, Qualification
 from xuexin.logging import log_event
 
-from . import codes, consent, signing
+from . import codes, consent, signing, statuslist
 from .models import ReportKind, VerificationEvent, VerificationReport
 
 MAX_LIVE_PER_RECORD = 3
@@ -191,6 +191,7 @@ def report_issue(  # type: ignore[no-untyped-def]
                 months=months,
             ),
             consented_at=now if consent_version else None,
+            status_index=statuslist.new_status_index(VerificationReport),
             **{field: record},
         )
         _sign_into(report)
@@ -198,7 +199,7 @@ def report_issue(  # type: ignore[no-untyped-def]
             with transaction.atomic():
                 report.save()
         except IntegrityError:
-            continue  # a code collision: 2^95 makes this vanishingly rare, but never fatal
+            continue  # a code or status position collision: rare, never fatal
         return report
     raise RuntimeError("could not allocate a unique report code")
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import base58
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -89,6 +90,26 @@ def public_jwk(public: Ed25519PublicKey | None = None) -> dict[str, str]:
         "use": "sig",
         "alg": ALGORITHM,
     }
+
+
+# The multicodec prefix of an Ed25519 public key (0xed, as an unsigned varint).
+ED25519_PUB_MULTICODEC = b"\xed\x01"
+
+
+def public_multibase(public: Ed25519PublicKey | None = None) -> str:
+    """The key as a Multikey's ``publicKeyMultibase``: base58btc (``z``) of the multicodec
+    prefix and the 32 raw bytes; the same key as the JWK, written another way."""
+    public = public or private_key().public_key()
+    return "z" + base58.b58encode(ED25519_PUB_MULTICODEC + _raw_public(public)).decode()
+
+
+def public_key_from_multibase(text: str) -> Ed25519PublicKey:
+    if not text.startswith("z"):
+        raise ValueError("not a base58btc multibase value")
+    raw = base58.b58decode(text[1:])
+    if not raw.startswith(ED25519_PUB_MULTICODEC) or len(raw) != 34:
+        raise ValueError("not an Ed25519 public key")
+    return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
 def jwks() -> dict[str, list[dict[str, str]]]:

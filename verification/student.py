@@ -16,10 +16,10 @@ from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
 
-from . import consent, presentation, recipients, services
+from . import consent, did, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
 from .models import RecipientCode, VerificationReport
-from .views import pdf_response
+from .views import credential_response, pdf_response
 
 RECENT_EVENTS = 20  # per recipient code on the owner's page
 
@@ -120,6 +120,7 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
             "per_report": recipients.MAX_RECIPIENTS_PER_REPORT,
             "per_day": recipients.MAX_NEW_RECIPIENTS_PER_DAY,
         },
+        "credential_available": did.available(),
         "consent_text": consent.TEXT,
         "consent_scope": consent.describe(report.consent_scope) if report.consent_scope else "",
     }
@@ -227,3 +228,20 @@ def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: igno
 def report_pdf(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
     report = _own_report(request, public_id)
     return pdf_response(request, report)
+
+
+@archive_page
+@require_GET
+def report_credential(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """下载可验证凭证: the report as a W3C verifiable credential (verification.credentials)."""
+    report = _own_report(request, public_id)
+    return credential_response(report)
+
+
+@archive_page
+@require_GET
+def recipient_credential(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+    report = _own_report(request, public_id)
+    recipient = _own_recipient(report, recipient_id)
+    recipient.report = report
+    return credential_response(report, recipient)

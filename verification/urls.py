@@ -25,8 +25,12 @@ urlpatterns = [
     path("verify/<code:code>/print/", views.report_print, name="print"),
     path("verify/<code:code>/report.pdf", views.report_pdf, name="pdf"),
     path("verify/<code:code>/photo.jpg", views.report_photo, name="photo"),
+    path("verify/<code:code>/credential.json", views.report_credential, name="credential"),
     path("api/v1/reports/<code:code>", views.api_report, name="api-report"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path(".well-known/did.json", views.did_document, name="did"),
+    path("credentials/context/v1", views.credential_context, name="credential-context"),
+    path("credentials/status/<slug:kind>/<int:number>", views.status_list, name="status-list"),
     path("xueli/", views.xueli_query, name="xueli"),
     path("archive/reports/", student.reports_home, name="mine-list"),
     # The owner's pages go by the report's public id: a code never sits in a URL it needn't.
@@ -34,6 +38,11 @@ urlpatterns = [
     path("archive/reports/<uuid:public_id>/extend/", student.report_extend, name="mine-extend"),
     path("archive/reports/<uuid:public_id>/close/", student.report_close, name="mine-close"),
     path("archive/reports/<uuid:public_id>/report.pdf", student.report_pdf, name="mine-pdf"),
+    path(
+        "archive/reports/<uuid:public_id>/credential.json",
+        student.report_credential,
+        name="mine-credential",
+    ),
     path(
         "archive/reports/<uuid:public_id>/recipients/",
         student.recipient_add,
@@ -48,5 +57,10 @@ urlpatterns = [
         "archive/reports/<uuid:public_id>/recipients/<uuid:recipient_id>/close/",
         student.recipient_close,
         name="mine-recipient-close",
+    ),
+    path(
+        "archive/reports/<uuid:public_id>/recipients/<uuid:recipient_id>/credential.json",
+        student.recipient_credential,
+        name="mine-recipient-credential",
     ),
 ]

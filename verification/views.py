@@ -7,6 +7,7 @@ privacy headers of DESIGN §4.4. Lookups are throttled per IP; guessing gets 429
 from __future__ import annotations
 
 import functools
+import json
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,7 +23,7 @@ from xuexin import throttle
 from xuexin.logging import log_event
 from xuexin.views import throttled_page
 
-from . import codes, pdf, presentation, recipients, services, signing
+from . import codes, credentials, did, pdf, presentation, recipients, services, signing, statuslist
 from .forms import VerifyForm, XueliQueryForm
 from .models import VerificationEvent
 
@@ -134,6 +135,7 @@ def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type:
         "public_url": public_url,
         "show_photo": bool(report.payload.get("photo")),
         "recipient_label": report.payload.get("recipient", ""),
+        "credential_available": did.available(),
         # The report switches language by ?lang= link: a verifier's visit sets no cookie.
         "language_links": True,
     }
@@ -185,6 +187,31 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_response(request, report)
 
 
+def credential_response(report, recipient=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The report's (or recipient code's) verifiable credential, as a file to keep."""
+    if not did.available():
+        raise Http404  # no XUEXIN_SITE_URL: the site has no DID to issue under
+    credential = credentials.report_credential(report, recipient)
+    body = json.dumps(credential, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type=credentials.MEDIA_TYPE)
+    code = (recipient or report).code
+    response["Content-Disposition"] = f'attachment; filename="report-{code}.vc.json"'
+    return response
+
+
+@public_view
+@require_GET
+def report_credential(request: HttpRequest, code: str) -> HttpResponse:
+    """The verifiable credential of a live report or recipient code, for a verifier to keep:
+    a recipient code's shows that code's label, validity and status, as its page does."""
+    found = services.look_up(code, channel=VerificationEvent.Channel.WEB, request=request)
+    if found is None:
+        return _missed(request)
+    if isinstance(found, recipients.RecipientView):
+        return credential_response(found.report, found.recipient)
+    return credential_response(found)
+
+
 @public_view
 @require_GET
 def report_photo(request: HttpRequest, code: str) -> HttpResponse:
@@ -231,6 +258,47 @@ def api_report(request: HttpRequest, code: str) -> JsonResponse:
 def jwks(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(signing.jwks())
     response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _public_json(document: dict[str, object], *, content_type: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2), content_type=content_type
+    )
+    # Public keys and status bits, read by verifiers' scripts on other sites too.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def did_document(request: HttpRequest) -> HttpResponse:
+    """The did:web document of the site (verification.did): the key that signs credentials."""
+    if not did.available():
+        raise Http404
+    response = _public_json(did.did_document(), content_type="application/did+ld+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def credential_context(request: HttpRequest) -> HttpResponse:
+    """The JSON-LD context of the report's own terms in its credentials."""
+    response = _public_json(credentials.REPORT_CONTEXT, content_type="application/ld+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def status_list(request: HttpRequest, kind: str, number: int) -> HttpResponse:
+    """A revocation status list credential (verification.statuslist), built as of now."""
+    if kind not in statuslist.KIND_OF_LIST or not 1 <= number <= statuslist.MAX_LISTS:
+        raise Http404
+    if not did.available():
+        raise Http404
+    credential = credentials.status_list_credential(kind, number)
+    response = _public_json(credential, content_type=credentials.MEDIA_TYPE)
+    # A report closed a moment ago must read as revoked: never answered from a cache unseen.
+    response["Cache-Control"] = "no-cache"
     return response
 
 
