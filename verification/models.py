@@ -319,8 +319,10 @@ class VerifierRequest(models.Model):
         return f"{self.organisation} {timezone.localtime(self.created_at):%Y-%m-%d}"
 
     def get_kinds_display(self) -> str:
+        from records.display import list_text
+
         labels = dict(ReportKind.choices)
-        return "、".join(str(labels[kind]) for kind in self.kinds if kind in labels)
+        return list_text(labels[kind] for kind in self.kinds if kind in labels)
 
     def is_expired(self, now: datetime.datetime | None = None) -> bool:
         return self.expires_at <= (now or timezone.now())

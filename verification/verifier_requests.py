@@ -267,7 +267,9 @@ def email_code(answer_pk: int, absolute: Callable[[str], str]) -> bool:
             "asked": f"{timezone.localtime(asked.created_at):%Y-%m-%d}",
             "code": recipient.grouped_code,
             "valid_until": recipient.valid_until.isoformat(),
-            "url": absolute(reverse("verification:report", args=[recipient.code])),
+            # An English reader's link opens the English report (the report's ?lang= switch).
+            "url": absolute(reverse("verification:report", args=[recipient.code]))
+            + ("?lang=en" if asked.language == "en" else ""),
             "verify": absolute(reverse("verification:verify")),
         }
         subject = str(CODE_SUBJECT)

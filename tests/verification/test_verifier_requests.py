@@ -305,9 +305,9 @@ def test_the_candidate_sees_the_request(student_client, asked):
     assert "甲科技有限公司" in html and "赵招聘" in html and "学籍、学历" in html
 
 
-def test_the_archive_home_shows_a_banner_for_pending_requests(student_client, asked):
+def test_the_archive_home_lists_pending_requests(student_client, asked):
     html = student_client.get("/archive/").content.decode()
-    assert "您有 1 个待处理的查验申请" in html
+    assert "查验申请：1 个待您处理" in html
 
 
 def test_another_student_does_not_see_it(other_student_client, asked):
@@ -386,7 +386,9 @@ def test_an_english_employer_gets_an_english_email(
     asked = verifier_requests.request_submit(data=fields(), language="en", ip_prefix="")
     with django_capture_on_commit_callbacks(execute=True):
         approve(student_client, asked, master)
-    assert "approved" in mail.outbox[0].subject and "SIMULATION" in mail.outbox[0].body.upper()
+    [email] = mail.outbox
+    assert "approved" in email.subject and "SIMULATION" in email.body
+    assert re.search(r"/verify/S[0-9A-Z]+/\?lang=en", email.body)
 
 
 def test_an_approval_uses_a_live_report_with_the_same_choices(
@@ -512,9 +514,9 @@ def test_a_declined_request_cannot_be_approved(student_client, asked, master):
     assert VerifierRequestAnswer.objects.get().decision == "declined"
 
 
-def test_the_decline_leaves_the_banner(student_client, asked):
+def test_a_declined_request_leaves_the_pending_items(student_client, asked):
     student_client.post(f"/archive/requests/{asked.public_id}/decline/")
-    assert "待处理的查验申请" not in student_client.get("/archive/").content.decode()
+    assert "个待您处理" not in student_client.get("/archive/").content.decode()
 
 
 # --- Staff ---------------------------------------------------------------------------------

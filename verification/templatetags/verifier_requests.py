@@ -1,6 +1,7 @@
-"""The 查验申请 banner on the archive home: ``{% verifier_request_banner %}``.
+"""The 查验申请 waiting for the student, on the archive home's 待处理事项:
+``{% pending_verifier_requests as count %}``.
 
-One count query, read afresh on every visit, so an answered request leaves the banner at once.
+One count query, read afresh on every visit, so an answered request leaves the list at once.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from ..models import VerifierRequest
 register = template.Library()
 
 
-@register.inclusion_tag("verification/_requests_banner.html", takes_context=True)
-def verifier_request_banner(context: template.Context) -> dict[str, object]:
+@register.simple_tag(takes_context=True)
+def pending_verifier_requests(context: template.Context) -> int:
     request = context.get("request")
     user = getattr(request, "user", None)
     person = getattr(user, "person", None)
     if person is None:
-        return {"pending_requests": 0}
-    pending = (
+        return 0
+    return (
         VerifierRequest.objects.for_person(person).open().exclude(answers__candidate=user).count()
     )
-    return {"pending_requests": pending}
