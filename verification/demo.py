@@ -1,8 +1,11 @@
-"""The demo's report near its end, so that ``send_report_reminders`` has something to send.
+"""Demo verification data, added after ``seed_demo`` (records.demo.demo_seeded).
 
-Added after ``seed_demo`` (records.demo.demo_seeded): the example student gets a 学籍 report
-issued 25 days ago that ends in 5 days, with one recipient code. Seeding again adds another
-only when the student has no live report ending within the reminder window.
+* A report near its end, so that ``send_report_reminders`` has something to send: the example
+  student gets a 学籍 report issued 25 days ago that ends in 5 days, with one recipient code.
+  Seeding again adds another only when the student has no live report ending within the
+  reminder window.
+* A pending 查验申请 for the example student, from a synthetic employer, so the archive shows
+  one to approve or decline. Seeding again adds one only when none is pending.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from accounts.models import User
 from records.models import Enrollment
 
 from . import consent, recipients, reminders, services
-from .models import VerificationReport
+from .models import VerificationReport, VerifierRequest
+from .verifier_requests import request_submit
 
 ISSUED_DAYS_AGO = 25
 ENDS_IN_DAYS = 5
@@ -51,4 +55,37 @@ def seed_report_near_expiry() -> list[str]:
         f"  Demo report ending {report.valid_until:%Y-%m-%d} (with a recipient code): "
         f"/archive/reports/{report.public_id}/ — `manage.py send_report_reminders` sends "
         "its reminder to the outbox"
+    ]
+
+
+DEMO_REQUEST = {
+    "organisation": "示例人力资源有限公司",
+    "contact_name": "王示例",
+    "contact_email": "hr@example.com",
+    "contact_phone": "010-00000000",
+    "kinds": ["xueli", "xuewei"],
+    "purpose": "入职背景调查",
+}
+
+
+def seed_pending_request() -> list[str]:
+    student = User.objects.filter(phone=STUDENT.phone).select_related("person").first()
+    if student is None or student.person is None:
+        return []
+    person = student.person
+    pending = VerifierRequest.objects.for_person(person).open().exclude(answers__candidate=student)
+    if pending.exists():
+        return []
+    asked = request_submit(
+        data={
+            **DEMO_REQUEST,
+            "candidate_name": person.name,
+            "id_last4": person.id_number[-4:].upper(),
+        },
+        language="zh-hans",
+        ip_prefix="",
+    )
+    return [
+        f"  Demo verification request from {asked.organisation}: /archive/requests/ "
+        "(approve it and read the emailed code at /account/outbox/)"
     ]

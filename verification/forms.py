@@ -66,9 +66,10 @@ def month_choices() -> list[tuple[int, str]]:
     ]
 
 
-class ApplyForm(forms.Form):
-    record = forms.ChoiceField(label=_("选择记录"))
-    months = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=1)
+class ShownFieldsForm(forms.Form):
+    """What a report shows, and the student's consent to it: shared by the report's own form
+    and the approval of an employer's request."""
+
     show_photo = forms.BooleanField(label=_("在报告中显示照片"), required=False, initial=True)
     # Unticked, the field is left out of the report and its signed data; the report says
     # "本人选择不显示" in its place. Names are show_<field of services.HIDEABLE_FIELDS>.
@@ -87,14 +88,21 @@ class ApplyForm(forms.Form):
         error_messages={"required": _("生成报告前请阅读并同意授权说明")},
     )
 
+    def hidden_fields(self) -> list[str]:
+        """The subject fields whose 显示 box the student left unticked."""
+        return [name for name in HIDEABLE_FIELDS if not self.cleaned_data.get(f"show_{name}")]
+
+
+class ApplyForm(ShownFieldsForm):
+    record = forms.ChoiceField(label=_("选择记录"))
+    months = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=1)
+
+    field_order = ["record", "months"]
+
     def __init__(self, *args: object, records: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["record"].choices = records
         self.fields["months"].choices = month_choices()
-
-    def hidden_fields(self) -> list[str]:
-        """The subject fields whose 显示 box the student left unticked."""
-        return [name for name in HIDEABLE_FIELDS if not self.cleaned_data.get(f"show_{name}")]
 
 
 class ExtendForm(forms.Form):
@@ -114,10 +122,10 @@ ERR_VALIDITY_PAST = _("有效期不能早于今天")
 ERR_VALIDITY_AFTER_REPORT = _("出具对象验证码的有效期不能晚于报告的有效期（%(date)s）")
 # Letters, marks, digits, punctuation and spaces: what a company name is written with. No
 # symbols or emoji (the PDF font has no glyph for them), no private-use or unassigned points.
-_LABEL_CATEGORIES = ("L", "M", "N", "P", "Zs")
+LABEL_CATEGORIES = ("L", "M", "N", "P", "Zs")
 
 
-def _single_line(text: str) -> str:
+def single_line(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
@@ -163,12 +171,12 @@ class RecipientForm(RecipientValidityForm):
     field_order = ["label", "note", "valid_until"]
 
     def clean_label(self) -> str:
-        label = _single_line(self.cleaned_data["label"])
+        label = single_line(self.cleaned_data["label"])
         if not label:
             raise ValidationError(forms.Field.default_error_messages["required"], code="required")
-        if any(not unicodedata.category(char).startswith(_LABEL_CATEGORIES) for char in label):
+        if any(not unicodedata.category(char).startswith(LABEL_CATEGORIES) for char in label):
             raise ValidationError(ERR_LABEL_CHARACTERS, code="characters")
         return label
 
     def clean_note(self) -> str:
-        return _single_line(self.cleaned_data["note"])
+        return single_line(self.cleaned_data["note"])

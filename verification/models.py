@@ -303,3 +303,114 @@ class VerificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_channel_display()}"
+
+
+class VerifierRequestQuerySet(models.QuerySet):
+    def for_person(self, person) -> VerifierRequestQuerySet:  # type: ignore[no-untyped-def]
+        """Requests whose candidate is this person: the same name and the same last four
+        characters of the ID number (several people may share both; each sees them)."""
+        if person is None or not person.id_number:
+            return self.none()
+        return self.filter(candidate_name=person.name, id_last4=person.id_number[-4:].upper())
+
+    def open(self, now: datetime.datetime | None = None) -> VerifierRequestQuerySet:
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class VerifierRequest(models.Model):
+    """查验申请: an employer asks, through the public form, for a candidate's record.
+
+    Every submission is stored, whether or not a student matches it: the form answers alike
+    either way. Candidates are found by name + the last four characters of the ID number
+    (``for_person``), each answers on their own (``VerifierRequestAnswer``), and the employer
+    hears only of an approval, by email, with a recipient code.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.CharField(_("单位名称"), max_length=50)
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_email = models.EmailField(_("联系邮箱"))
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    candidate_name = models.CharField(_("学生姓名"), max_length=50)
+    id_last4 = models.CharField(_("证件号码后四位"), max_length=4)
+    # ReportKind values, in their order: what the employer asks to see.
+    kinds = models.JSONField(_("申请查验"), default=list)
+    purpose = models.CharField(_("查验用途"), max_length=100)
+    # The employer's language when they asked: the approval email is written in it.
+    language = models.CharField(_("语言"), max_length=10, default="zh-hans")
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有效期至"))
+    ip_prefix = models.CharField(_("来源网络"), max_length=45, blank=True)
+    # When the matching students were told (manage.py send_verifier_request_notices).
+    notified_at = models.DateTimeField(_("通知学生时间"), null=True, blank=True)
+
+    objects = VerifierRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("查验申请")
+        verbose_name_plural = _("查验申请")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["candidate_name", "id_last4"], name="verifier_request_cand_idx"),
+            models.Index(fields=["notified_at", "expires_at"], name="verifier_request_note_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {timezone.localtime(self.created_at):%Y-%m-%d}"
+
+    def get_kinds_display(self) -> str:
+        from records.display import list_text
+
+        labels = dict(ReportKind.choices)
+        return list_text(labels[kind] for kind in self.kinds if kind in labels)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+
+class VerifierRequestAnswer(models.Model):
+    """One candidate's answer to a 查验申请: approved (with the code made for it) or declined."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("已同意")
+        DECLINED = "declined", _("已拒绝")
+
+    request = models.ForeignKey(
+        VerifierRequest, models.CASCADE, related_name="answers", verbose_name=_("查验申请")
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="verifier_answers",
+        verbose_name=_("学生账号"),
+    )
+    decision = models.CharField(_("处理结果"), max_length=8, choices=Decision.choices)
+    decided_at = models.DateTimeField(_("处理时间"), default=timezone.now)
+    recipient = models.ForeignKey(
+        RecipientCode,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verifier_answers",
+        verbose_name=_("出具对象验证码"),
+    )
+    # When the code went to the employer's email; empty if sending failed (the student may
+    # send it again) or for a decline (nothing is sent).
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("查验申请处理")
+        verbose_name_plural = _("查验申请处理")
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "candidate"], name="verifier_answer_once_per_candidate"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["approved", "declined"]),
+                name="verifier_answer_decision_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {timezone.localtime(self.decided_at):%Y-%m-%d}"

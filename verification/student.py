@@ -24,7 +24,7 @@ from .views import credential_response, pdf_response
 RECENT_EVENTS = 20  # per recipient code on the owner's page
 
 
-def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  # type: ignore[no-untyped-def]
+def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  # type: ignore[no-untyped-def]
     """The student's records as ``kind:public-id`` choices, and the records by token."""
     if person is None:
         return [], {}
@@ -49,7 +49,7 @@ def _own_reports(request: HttpRequest):  # type: ignore[no-untyped-def]
 @archive_page
 @require_http_methods(["GET", "POST"])
 def reports_home(request: HttpRequest) -> HttpResponse:
-    choices, records = _record_choices(request.user.person)
+    choices, records = record_choices(request.user.person)
     form = ApplyForm(
         request.POST or None, records=choices, initial={"record": request.GET.get("record")}
     )  # its 同意 box carries consent.TEXT, version consent.VERSION

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import student, views
+from . import request_views, student, views
 
 
 class CodeConverter:
@@ -21,6 +21,9 @@ app_name = "verification"
 
 urlpatterns = [
     path("verify/", views.verify_form, name="verify"),
+    # Before verify/<code>/: "request" would read as a (malformed) code.
+    path("verify/request/", request_views.request_form, name="request-new"),
+    path("verify/request/sent/", request_views.request_sent, name="request-sent"),
     path("verify/<code:code>/", views.report_page, name="report"),
     path("verify/<code:code>/print/", views.report_print, name="print"),
     path("verify/<code:code>/report.pdf", views.report_pdf, name="pdf"),
@@ -33,6 +36,23 @@ urlpatterns = [
     path("credentials/status/<slug:kind>/<int:number>", views.status_list, name="status-list"),
     path("xueli/", views.xueli_query, name="xueli"),
     path("archive/reports/", student.reports_home, name="mine-list"),
+    path("archive/requests/", request_views.requests_list, name="requests"),
+    path("archive/requests/<uuid:public_id>/", request_views.request_detail, name="request"),
+    path(
+        "archive/requests/<uuid:public_id>/approve/",
+        request_views.request_approve,
+        name="request-approve",
+    ),
+    path(
+        "archive/requests/<uuid:public_id>/decline/",
+        request_views.request_decline,
+        name="request-decline",
+    ),
+    path(
+        "archive/requests/<uuid:public_id>/resend/",
+        request_views.request_resend,
+        name="request-resend",
+    ),
     # The owner's pages go by the report's public id: a code never sits in a URL it needn't.
     path("archive/reports/<uuid:public_id>/", student.report_detail, name="mine"),
     path("archive/reports/<uuid:public_id>/extend/", student.report_extend, name="mine-extend"),

@@ -482,6 +482,15 @@ elif len(REPORT_CODE_KEY) < 32:
 # this many codes within an hour.
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
 VERIFY_CAPTCHA_AFTER = env_int("XUEXIN_VERIFY_CAPTCHA_AFTER", 5)
+# 申请查验 (an employer asks a candidate for consent): POSTs per address, per contact email and
+# per candidate typed (name + last four characters of the ID number).
+VERIFIER_REQUEST_RATE_PER_ADDRESS = os.environ.get(
+    "XUEXIN_VERIFIER_REQUEST_RATE_PER_ADDRESS", "10/h"
+)
+VERIFIER_REQUEST_RATE_PER_EMAIL = os.environ.get("XUEXIN_VERIFIER_REQUEST_RATE_PER_EMAIL", "10/d")
+VERIFIER_REQUEST_RATE_PER_CANDIDATE = os.environ.get(
+    "XUEXIN_VERIFIER_REQUEST_RATE_PER_CANDIDATE", "3/d"
+)
 
 # The site's address as students reach it, for links in messages sent without a request
 # (manage.py send_report_reminders). Required there in production.

@@ -28,7 +28,14 @@ from django_ratelimit.exceptions import Ratelimited
 UNKNOWN_WAIT = 60
 
 # Settings holding a rate in django-ratelimit's notation ("30/10m").
-RATE_SETTINGS = ("VERIFY_RATE", "ACCOUNT_RATE_PER_ADDRESS", "ACCOUNT_RATE_PER_TARGET")
+RATE_SETTINGS = (
+    "VERIFY_RATE",
+    "ACCOUNT_RATE_PER_ADDRESS",
+    "ACCOUNT_RATE_PER_TARGET",
+    "VERIFIER_REQUEST_RATE_PER_ADDRESS",
+    "VERIFIER_REQUEST_RATE_PER_EMAIL",
+    "VERIFIER_REQUEST_RATE_PER_CANDIDATE",
+)
 
 
 def _wait(usage: dict[str, object] | None) -> int | None:

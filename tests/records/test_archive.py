@@ -103,8 +103,10 @@ def test_pages_stay_within_their_query_budget(
 ):
     more_enrollments(student.person, extra)
     # session + user + the page's own few reads (records with school, person and photo
-    # reviews prefetched; counts on the home page), whatever the number of records.
-    with django_assert_max_num_queries(9):
+    # reviews prefetched; counts on the home page), whatever the number of records; the home
+    # page also counts the pending 查验申请 for its banner.
+    budget = 10 if name == "archive-home" else 9
+    with django_assert_max_num_queries(budget):
         assert student_client.get(reverse(f"records:{name}")).status_code == 200
 
 
