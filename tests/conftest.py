@@ -7,6 +7,7 @@ The people come from the readable JSON fixture ``records/fixtures/test_people.js
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
@@ -17,6 +18,12 @@ from records.models import Enrollment, Person, School
 from tests import browsers
 from tests.factories import UserFactory, photo_file
 from tests.twofactor import verified_login
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    # Tests run with DEBUG off, so WhiteNoise looks for the collected files and warns when the
+    # folder is missing; in a fresh checkout nothing has been collected yet.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
