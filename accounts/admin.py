@@ -22,6 +22,7 @@ from audit.models import AccessAction
 from records.admin.decisions import decision_action
 from records.identity import mask_id_number
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from . import roles, services
 from .models import IdentityClaim, Notification, OutboxMessage, User
@@ -145,7 +146,7 @@ class UserAdmin(AccessLoggedAdminMixin, BaseUserAdmin):
             actor=request.user,
             target=form.instance,
             before=getattr(request, "_roles_before", {}),
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
 
 
@@ -176,7 +177,7 @@ class SuperuserOnlyGroupAdmin(SuperuserOnlyMixin, GroupAdmin):
             actor=request.user.pk,
             role=form.instance.name,
             permissions=form.instance.permissions.count(),
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import ipaddress
 import unicodedata
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from records.models import Enrollment, Person, School
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from . import notifications
 from .models import IdentityCheckAttempt, IdentityClaim, LoginEvent, User
@@ -309,22 +309,6 @@ def claim_reject(*, claim: IdentityClaim, reviewer: User, note: str) -> Identity
         _("学信网（仿真）：身份核验申诉结果"),
     )
     return locked
-
-
-def truncated_ip(raw: str | None) -> str:
-    """Keep the network, drop the host part: enough for "was this me?", not for tracking."""
-    try:
-        address = ipaddress.ip_address(raw or "")
-    except ValueError:
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return str(network)
-
-
-def request_network(request: HttpRequest) -> str:
-    """The truncated network the request came from, as every log line and record keeps it."""
-    return truncated_ip(request.META.get("REMOTE_ADDR"))
 
 
 def record_login(user: User, request: HttpRequest) -> None:

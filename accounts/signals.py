@@ -10,8 +10,7 @@ from django.dispatch import receiver
 from records.identity import mask_id_number
 from xuexin.logging import log_event
 from xuexin.middleware import LOGGED_IN_AT_KEY
-
-from .services import request_network
+from xuexin.network import request_network
 
 
 def mask_username(typed: str) -> str:

@@ -89,8 +89,9 @@ def device_confirm(*, request: HttpRequest, device: TOTPDevice) -> None:
     from django.utils.translation import gettext as _
 
     from xuexin.logging import log_event
+    from xuexin.network import request_network
 
-    from .services import notify, request_network
+    from .services import notify
 
     with transaction.atomic():
         device.confirmed = True

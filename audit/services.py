@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.services import request_network
 from xuexin.logging import redact
+from xuexin.network import request_network
 
 from .models import AccessAction, AccessLog
 

@@ -15,8 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import request_network
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from . import codes, signing
 from .models import RecipientCode, VerificationEvent, VerificationReport

@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import request_network
 from records.masking import public_birth_month, public_id_mask
 from records.models import DegreeAward, Enrollment, Qualification
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from . import codes, consent, signing
 from .models import ReportKind, VerificationEvent, VerificationReport

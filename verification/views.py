@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.services import request_network
 from records.models import Qualification
 from records.views import private_file_response
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
 from xuexin.views import throttled_page
 
 from . import codes, pdf, presentation, recipients, services, signing

@@ -11,10 +11,10 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.services import request_network
 from records.models import School
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from .. import services
 from ..forms import ERR_LOGIN, LoginForm
@@ -84,7 +85,7 @@ def lockout_response(
     log_event(
         "login.locked",
         user=mask_username(str(typed or request.POST.get("username", ""))),
-        ip=services.request_network(request),
+        ip=request_network(request),
     )
     response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

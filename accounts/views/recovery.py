@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from .. import otp, services, throttles
 from ..backends import find_login_user
@@ -83,7 +84,7 @@ def recover_username(request: HttpRequest) -> HttpResponse:
         log_event(
             "account.username_requested",
             matched=len(accounts) > 0,
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
         messages.info(request, USERNAME_SENT)
         return redirect("accounts:login")
@@ -126,7 +127,7 @@ def recover_password(request: HttpRequest) -> HttpResponse:
             "password.reset_requested",
             user=user.pk if user else None,
             channel=channel,
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
         if channel == "email":
             if user is not None and user.email and user.email_verified_at:

@@ -19,10 +19,10 @@ from django_otp import verify_token
 
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from .. import throttles, twofactor
 from ..forms import ERR_CURRENT_PASSWORD
-from ..services import request_network
 
 ERR_WRONG_CODE = gettext_lazy("动态口令不正确或已过期，请输入验证器中当前显示的 6 位数字")
 ERR_THROTTLED = gettext_lazy("错误次数过多，请稍后再试")
