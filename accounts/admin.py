@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
-from records.admin.decisions import decision_action
 from records.identity import mask_id_number
+from xuexin.admin_decisions import decision_action
 from xuexin.logging import log_event
 from xuexin.network import request_network
 

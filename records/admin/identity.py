@@ -22,11 +22,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AccessAction
 from audit.services import access_record
+from xuexin.admin_decisions import NO_DECISION, OneDecisionMessageMixin
 
 from .. import identity_changes
 from ..access import is_registrar, staff_sees_everyone
 from ..models import IdentityChange, IdentityChangeStatus, Person
-from .decisions import NO_DECISION, OneDecisionMessageMixin
 from .history import RecordHistoryMixin
 from .queues import DecisionForm
 from .scoping import ScopedForeignKeysMixin, scoped_queryset

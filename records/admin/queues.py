@@ -19,11 +19,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
+from xuexin.admin_decisions import (
+    ALREADY_DECIDED,
+    NO_DECISION,
+    OneDecisionMessageMixin,
+    decision_action,
+)
 
 from .. import corrections, reviews
 from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
-from .decisions import ALREADY_DECIDED, NO_DECISION, OneDecisionMessageMixin, decision_action
 from .history import RecordHistoryMixin
 from .people import enrollment_photo_url, photo_thumbnail
 from .scoping import ScopedObjectsMixin

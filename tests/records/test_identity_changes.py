@@ -11,7 +11,6 @@ from django.urls import reverse
 from accounts import sms
 from accounts.models import User
 from records import corrections, identity_changes
-from records.admin.decisions import ALREADY_DECIDED
 from records.models import (
     CorrectionRequest,
     Enrollment,
@@ -20,6 +19,7 @@ from records.models import (
 )
 from records.synthetic import resident_id
 from tests.admin_forms import admin_form_data
+from xuexin.admin_decisions import ALREADY_DECIDED
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts import sms
 from records import corrections
-from records.admin.decisions import ERR_NOTE_REQUIRED
 from records.models import CorrectionRequest, Enrollment, PhotoReview
+from xuexin.admin_decisions import ERR_NOTE_REQUIRED
 
 pytestmark = pytest.mark.django_db
 
