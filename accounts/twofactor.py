@@ -17,15 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-
-def otp_verified(user) -> bool:  # type: ignore[no-untyped-def]
-    """True when this session passed the TOTP step (set by django_otp's OTPMiddleware)."""
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
-
-
-def staff_needs_second_factor(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_authenticated and user.is_staff and not otp_verified(user))
+from xuexin.staff import staff_needs_second_factor
 
 
 def has_confirmed_device(user) -> bool:  # type: ignore[no-untyped-def]

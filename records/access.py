@@ -17,17 +17,9 @@ import uuid
 from django.db import models
 from django.http import Http404
 
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from .models import Enrollment, Person, Qualification
-
-
-def staff_sees_everyone(user) -> bool:  # type: ignore[no-untyped-def]
-    if not (user.is_active and user.is_staff):
-        return False
-    return bool(user.is_superuser or (not user.school_id and user.has_perm("records.view_person")))
-
-
-def is_registrar(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_active and user.is_staff and not user.is_superuser and user.school_id)
 
 
 def persons_visible_to(user) -> models.QuerySet[Person]:  # type: ignore[no-untyped-def]

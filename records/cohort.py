@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .access import staff_sees_everyone
+from xuexin.staff import staff_sees_everyone
+
 from .models import Enrollment
 from .versioning import save_versioned
 

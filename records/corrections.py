@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
+from xuexin.staff import staff_sees_everyone
 
 from . import display
 from .models import (
@@ -262,8 +263,6 @@ def _pending_identity_change(correction: CorrectionRequest):  # type: ignore[no-
 
 def _refuse_if_escalated(correction: CorrectionRequest, reviewer) -> None:  # type: ignore[no-untyped-def]
     """Once sent to a national administrator, the school no longer decides the request."""
-    from .access import staff_sees_everyone
-
     if not staff_sees_everyone(reviewer) and _pending_identity_change(correction) is not None:
         raise CorrectionEscalated
 

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import is_registrar, staff_sees_everyone
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from .models import (
     DegreeAward,
     Enrollment,

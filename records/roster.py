@@ -35,8 +35,10 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from . import codes
-from .access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from .access import persons_visible_to, records_visible_to
 from .identity import IdType, mask_id_number, normalize_id_number, normalize_person_name
 from .models import Enrollment, Person, School
 from .rosterfile import EXAMPLE_STUDENT_NUMBER, is_blank

@@ -6,16 +6,11 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from accounts.twofactor import staff_needs_second_factor
 from audit.models import AccessAction
 from audit.services import access_record
+from xuexin.staff import is_registrar, staff_needs_second_factor, staff_sees_everyone
 
-from .access import (
-    get_enrollment_for_user,
-    get_qualification_for_user,
-    is_registrar,
-    staff_sees_everyone,
-)
+from .access import get_enrollment_for_user, get_qualification_for_user
 from .models import CorrectionRequest
 
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from records.access import is_registrar, staff_sees_everyone
 from records.models import School
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .models import Survey
 

@@ -21,8 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 from records import codes
-from records.access import staff_sees_everyone
 from records.models import School
+from xuexin.staff import staff_sees_everyone
 
 from . import eligibility, exports, results, services
 from .access import results_school, surveys_for_staff

@@ -20,6 +20,7 @@ from django_otp import verify_token
 from xuexin import throttle
 from xuexin.logging import log_event
 from xuexin.network import request_network
+from xuexin.staff import otp_verified
 
 from .. import throttles, twofactor
 from ..forms import ERR_CURRENT_PASSWORD
@@ -97,7 +98,7 @@ def _render(request: HttpRequest, template: str, context: dict) -> TemplateRespo
 def staff_otp_setup(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
-    if twofactor.otp_verified(user):
+    if otp_verified(user):
         return redirect(_next(request))
     if twofactor.has_confirmed_device(user):
         # A second device is added only after passing the first: a stolen password alone
@@ -132,7 +133,7 @@ def staff_otp_setup(request: HttpRequest) -> HttpResponse:
 def staff_otp_verify(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
-    if twofactor.otp_verified(user):
+    if otp_verified(user):
         return redirect(_next(request))
     devices = list(
         twofactor.TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("id")

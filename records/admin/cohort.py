@@ -18,8 +18,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.staff import staff_sees_everyone
+
 from .. import codes, cohort
-from ..access import staff_sees_everyone
 
 ERR_NOTE_REQUIRED = gettext_lazy("请填写说明，它会记入每条学籍的修改历史")
 SHOWN_ON_CONFIRMATION = 200

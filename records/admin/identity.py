@@ -23,9 +23,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 from xuexin.admin_decisions import NO_DECISION, OneDecisionMessageMixin
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import identity_changes
-from ..access import is_registrar, staff_sees_everyone
 from ..models import IdentityChange, IdentityChangeStatus, Person
 from .history import RecordHistoryMixin
 from .queues import DecisionForm

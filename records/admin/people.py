@@ -13,9 +13,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import identity_changes
-from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from ..access import persons_visible_to, records_visible_to
 from ..identity import IdType, normalize_id_number
 from ..models import (
     DegreeAward,

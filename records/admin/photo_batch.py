@@ -12,8 +12,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from .. import photo_batch
-from ..access import is_registrar, staff_sees_everyone
 from ..models import School
 
 ERR_CHOOSE_FILE = gettext_lazy("请选择要上传的 ZIP 压缩包")

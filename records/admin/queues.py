@@ -25,9 +25,9 @@ from xuexin.admin_decisions import (
     OneDecisionMessageMixin,
     decision_action,
 )
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import corrections, reviews
-from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
 from .history import RecordHistoryMixin
 from .people import enrollment_photo_url, photo_thumbnail

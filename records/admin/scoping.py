@@ -14,7 +14,9 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from xuexin.staff import is_registrar, staff_sees_everyone
+
+from ..access import persons_visible_to, records_visible_to
 from ..models import DegreeAward, Enrollment, Person, Qualification, School
 
 SCOPED_MODELS = (Person, Enrollment, Qualification, DegreeAward)
