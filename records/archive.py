@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import identity_verified_required
 from xuexin import throttle
+from xuexin.private_files import private_file_response
 
 from . import corrections
 from .access import parse_public_id
@@ -34,7 +35,6 @@ from .models import (
     PhotoReview,
     Qualification,
 )
-from .views import private_file_response
 
 # Lazy: a message built at import would always be Chinese, whatever the reader chose.
 ERR_BIND_FAILED = gettext_lazy(

@@ -1,60 +1,19 @@
-"""Views of the records app that serve private files."""
+"""Views of the records app that serve private files (photos, correction evidence)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from audit.models import AccessAction
-from audit.services import access_record
-from xuexin.staff import is_registrar, staff_needs_second_factor, staff_sees_everyone
+from audit.services import staff_download
+from xuexin.private_files import refuse_staff_without_second_factor
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .access import get_enrollment_for_user, get_qualification_for_user
 from .models import CorrectionRequest
 
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}
-
-
-def private_file_response(field_file) -> HttpResponse:  # type: ignore[no-untyped-def]
-    """Stream a private file, or hand it to nginx with X-Accel-Redirect when configured.
-
-    Either way this view has already decided who may see the file; nginx's internal location
-    cannot be reached from outside (deploy/nginx.conf).
-    """
-    if not field_file:
-        raise Http404
-    prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
-    if prefix:
-        if not field_file.storage.exists(field_file.name):
-            raise Http404
-        response: HttpResponse = HttpResponse(content_type="image/jpeg")
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
-    else:
-        try:
-            handle = field_file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-    # Personal data: never kept by a shared cache or the browser's disk cache.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
-    return response
-
-
-def refuse_staff_without_second_factor(request: HttpRequest) -> None:
-    """Staff read private files only after the TOTP step, like every admin page."""
-    if staff_needs_second_factor(request.user):
-        raise Http404
-
-
-def staff_download(request: HttpRequest, action: AccessAction, target: str, field_file):  # type: ignore[no-untyped-def]
-    """Serve a private file; a staff member's download lands in the access log first."""
-    response = private_file_response(field_file)
-    if request.user.is_staff:
-        access_record(request=request, action=action, target=target)
-    return response
 
 
 @require_GET

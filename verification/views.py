@@ -16,10 +16,10 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from records.models import Qualification
-from records.views import private_file_response
 from xuexin import throttle
 from xuexin.logging import log_event
 from xuexin.network import request_network
+from xuexin.private_files import private_file_response
 from xuexin.views import throttled_page
 
 from . import codes, pdf, presentation, recipients, services, signing
