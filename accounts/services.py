@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from records.models import Enrollment, Person, School
 from xuexin.logging import log_event
 from xuexin.network import request_network
+from xuexin.notifications import notify
 
 from . import notifications
 from .models import IdentityCheckAttempt, IdentityClaim, LoginEvent, User
@@ -56,15 +57,6 @@ def claim_pending_for(id_type: str, id_number: str) -> bool:
         kind=IdentityClaim.Kind.DUPLICATE_ID,
         status=IdentityClaim.Status.PENDING,
     ).exists()
-
-
-def notify(user: User, text: str, subject: str) -> None:
-    """Tell an account holder something by SMS, and by email when one is verified.
-
-    Call it inside the transaction of what it reports: the messages are stored with it and
-    sent after the commit, and again later if the gateway fails (accounts.notifications).
-    """
-    notifications.queue(user, str(text), str(subject))
 
 
 def matching_person(user: User) -> Person | None:

@@ -1,4 +1,5 @@
-"""Log lines for logins and failures (structured, never a password or a full identifier)."""
+"""Log lines for logins and failures (structured, never a password or a full identifier), and
+the notification queue's receiver for messages other apps send (xuexin.notifications)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from records.identity import mask_id_number
 from xuexin.logging import log_event
 from xuexin.middleware import LOGGED_IN_AT_KEY
 from xuexin.network import request_network
+from xuexin.notifications import notification_requested
+
+from . import notifications
+from .models import User
 
 
 def mask_username(typed: str) -> str:
@@ -43,3 +48,10 @@ def log_login_failure(sender, credentials, request=None, **kwargs) -> None:  # t
         ip=_ip(request),
         locked=bool(getattr(request, "axes_locked_out", False)),
     )
+
+
+@receiver(notification_requested, dispatch_uid="accounts.queue_notification")
+def queue_notification(
+    sender: object, *, user: User, text: str, subject: str, **kwargs: object
+) -> None:
+    notifications.queue(user, text, subject)

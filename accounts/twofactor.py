@@ -12,11 +12,16 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import segno
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.notifications import notify
 from xuexin.staff import staff_needs_second_factor
 
 
@@ -77,14 +82,6 @@ def qr_svg(device: TOTPDevice) -> SafeString:
 
 def device_confirm(*, request: HttpRequest, device: TOTPDevice) -> None:
     """A new authenticator is a 2FA change: logged, and told to the account's channels."""
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from xuexin.logging import log_event
-    from xuexin.network import request_network
-
-    from .services import notify
-
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
+from xuexin.notifications import notify
 from xuexin.staff import staff_sees_everyone
 
 from . import display
@@ -391,8 +392,6 @@ def correction_close_after_identity_change(
 
 
 def _tell_student(correction: CorrectionRequest, outcome: str, note: str) -> None:
-    from accounts.services import notify
-
     requester = correction.requester
     text = gettext(
         "【学信网仿真】您提交的%(field)s更正申请审核结果：%(outcome)s。%(note)s"

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.notifications import notify
+
 from .models import Person, PhotoReview
 
 ERR_DISMISS_NEEDS_NOTE = gettext_lazy("驳回时请填写原因，学生会看到该原因")
@@ -23,9 +25,7 @@ class ReviewRefused(Exception):
 
 def notify_person_on_commit(person: Person, text: str, subject: str) -> None:
     """Tell every active account bound to ``person``: stored in this transaction, sent after
-    it commits (and retried if the gateway fails: accounts.notifications)."""
-    from accounts.services import notify
-
+    it commits (and retried if the gateway fails: xuexin.notifications)."""
     for account in person.accounts.filter(is_active=True):
         notify(account, text, subject)
 

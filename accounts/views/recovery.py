@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from xuexin import throttle
 from xuexin.logging import log_event
 from xuexin.network import request_network
+from xuexin.notifications import notify
 
 from .. import otp, services, throttles
 from ..backends import find_login_user
@@ -76,7 +77,7 @@ def recover_username(request: HttpRequest) -> HttpResponse:
             is_active=True,
         )
         for account in accounts:
-            services.notify(
+            notify(
                 account,
                 str(USERNAME_SMS % {"phone": account.masked_phone}),
                 _("学信网（仿真）：找回用户名"),
