@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import identity_verified_required
 from xuexin import throttle
 from xuexin.private_files import private_file_response
 
 from . import corrections
 from .access import parse_public_id
+from .decorators import identity_verified_required
 from .forms import BindForm, CorrectionForm, PhotoReviewForm, photo_of
 from .models import (
     CorrectionEvent,

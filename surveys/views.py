@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import identity_verified_required
+from records.decorators import identity_verified_required
 from xuexin import throttle
 
 from . import services

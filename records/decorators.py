@@ -1,4 +1,4 @@
-"""Access gates for the 学信档案 pages."""
+"""Access gate for the 学信档案 pages: the archive, and the surveys under it."""
 
 from __future__ import annotations
 
