@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,10 @@ ERR_ROW = _("学号 %(number)s：%(problem)s")
 ERR_WITHDRAWN_ROW = _("该学籍已撤销，不能修改学籍状态")
 ERR_RESTORE_NATIONAL_ONLY = _("只有国家管理员可以恢复已撤销的学籍")
 REPORT_CLOSED_REASON = "学校撤销了该学籍"
+
+# Sent inside the withdrawing transaction with ``enrollment``; verification closes the
+# 学籍's live reports (verification.signals), so they close or stay open with the 撤销.
+enrollment_withdrawn = Signal()
 
 
 class BulkRefused(Exception):
@@ -97,9 +102,6 @@ def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str)
 @transaction.atomic
 def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # type: ignore[no-untyped-def]
     """撤销 every row not yet withdrawn; return how many were withdrawn now."""
-    from verification.models import VerificationReport
-    from verification.services import report_close
-
     withdrawn = 0
     for enrollment in _locked(ids):
         if enrollment.withdrawn_at is not None:
@@ -107,8 +109,7 @@ def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # t
         _set_withdrawal(
             enrollment, at=timezone.now(), reason=reason, actor=actor, why=f"撤销：{reason}"
         )
-        for report in VerificationReport.objects.live().filter(enrollment=enrollment):
-            report_close(report=report, reason=REPORT_CLOSED_REASON)
+        enrollment_withdrawn.send(sender=Enrollment, enrollment=enrollment)
         withdrawn += 1
     return withdrawn
 
