@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -128,14 +129,12 @@ def _trial(person: Person, values: dict[str, object]) -> Person:
 
 def check_new_document(person: Person, id_type: str, id_number: str) -> None:
     """A new ID may belong neither to another person (a merge) nor to another account."""
-    from accounts.models import User
-
     if (person.id_type, person.id_number) == (id_type, id_number):
         return
     others = Person.objects.filter(id_type=id_type, id_number=id_number)
     if others.exclude(pk=person.pk).exists():
         raise IdentityChangeRefused(ERR_WOULD_MERGE)
-    holders = User.objects.filter(
+    holders = get_user_model().objects.filter(
         id_type=id_type, id_number=id_number, is_active=True, identity_disputed=False
     )
     if holders.exclude(person=person).exists():
@@ -158,8 +157,6 @@ def person_identity_update(
     user's to change, a merge, another account's ID), ``ValidationError`` (model rules) or
     ``StaleVersion`` (someone saved the person meanwhile).
     """
-    from accounts.models import User
-
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion
@@ -169,7 +166,7 @@ def person_identity_update(
     changed = [name for name in IDENTITY_FIELDS if getattr(trial, name) != getattr(locked, name)]
     if not changed:
         return []
-    accounts = list(User.objects.select_for_update().filter(person=locked))
+    accounts = list(get_user_model().objects.select_for_update().filter(person=locked))
     for name in changed:
         setattr(locked, name, getattr(trial, name))
     locked._change_reason = reason[:100]  # type: ignore[attr-defined]
