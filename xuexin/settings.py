@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "audit",
     "verification",
     "surveys",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Load the demo data set and print the demo logins. Safe to run any number of times."""
+"""Load every app's demo data and print the demo logins. Safe to run any number of times."""
 
 from __future__ import annotations
 
