@@ -1,8 +1,10 @@
-"""Views of the records app that serve private files (photos, correction evidence)."""
+"""Views of the records app outside the archive pages: private files (photos, correction
+evidence) and the public 教育网 list of schools."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from audit.models import AccessAction
@@ -11,7 +13,7 @@ from xuexin.private_files import refuse_staff_without_second_factor
 from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .access import get_enrollment_for_user, get_qualification_for_user
-from .models import CorrectionRequest
+from .models import CorrectionRequest, School
 
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}
 
@@ -53,3 +55,11 @@ def correction_evidence(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     target = f"{found.person} 更正申请 {found.public_id} 证明材料"
     return staff_download(request, AccessAction.DOWNLOAD_EVIDENCE, target, found.evidence)
+
+
+@require_GET
+def edu(request: HttpRequest) -> HttpResponse:
+    """教育网: the real site links out to the education network; the simulation stays offline
+    and lists the schools it knows instead."""
+    schools = School.objects.order_by("province", "code").only("code", "name", "province")
+    return render(request, "edu.html", {"schools": schools})
