@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from records.models import School
+
 ERR_TOO_LONG = _("密码不能超过 %(max_length)d 个字符")
 ERR_PERSONAL_NUMBER = _("密码不能包含本人的手机号或证件号码中的数字")
 ERR_GUESSABLE = _(
@@ -66,8 +68,6 @@ def context_words(user=None) -> list[str]:  # type: ignore[no-untyped-def]
     """What an attacker who knows the person tries first: the site's names, every school's
     name (all of them, so a refusal never says which school a person attended), and, for a
     known account, its name, phone, email and ID number with the birth date inside it."""
-    from records.models import School
-
     words = list(SITE_WORDS)
     words += School.objects.values_list("name", flat=True)
     if user is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from xuexin.logging import log_event
+
 NATIONAL_ADMIN = "国家管理员"
 SCHOOL_REGISTRAR = "学校学籍管理员"
 SUPPORT = "客服"
@@ -91,8 +93,6 @@ def snapshot(user_pk: int | None) -> dict[str, object]:
 
 def log_change(*, actor, target, before: dict[str, object], ip: str = "") -> None:  # type: ignore[no-untyped-def]
     """One structured line per change of roles: who, whom, what (old → new)."""
-    from xuexin.logging import log_event
-
     after = snapshot(target.pk)
     changes = {
         name: {"old": before.get(name), "new": value}

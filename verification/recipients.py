@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from xuexin.logging import log_event
 from xuexin.network import request_network
 
@@ -56,8 +57,6 @@ def recipient_issue(
     *, report: VerificationReport, label: str, note: str = "", valid_until: datetime.date
 ) -> RecipientCode:
     """A new code for one recipient of ``report``, within the limits per report and per day."""
-    from accounts.models import User
-
     # Lock the owner, then the report: two requests at once cannot both pass the limits.
     User.objects.select_for_update().filter(pk=report.owner_id).first()
     locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
