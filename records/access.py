@@ -22,7 +22,7 @@ from xuexin.staff import is_registrar, staff_sees_everyone
 from .models import Enrollment, Person, Qualification
 
 
-def persons_visible_to(user) -> models.QuerySet[Person]:  # type: ignore[no-untyped-def]
+def persons_visible_to(user) -> models.QuerySet[Person]:
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
     if staff_sees_everyone(user):
@@ -34,7 +34,7 @@ def persons_visible_to(user) -> models.QuerySet[Person]:  # type: ignore[no-unty
     return Person.objects.none()
 
 
-def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:  # type: ignore[no-untyped-def]
+def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:
     """Enrollments, qualifications or degrees this user may read."""
     if not user.is_authenticated or not user.is_active:
         return model.objects.none()
@@ -56,7 +56,7 @@ def parse_public_id(raw: object) -> uuid.UUID:
         raise Http404 from None
 
 
-def get_enrollment_for_user(user, public_id: object) -> Enrollment:  # type: ignore[no-untyped-def]
+def get_enrollment_for_user(user, public_id: object) -> Enrollment:
     enrollment = (
         records_visible_to(user, Enrollment)
         .filter(public_id=parse_public_id(public_id))
@@ -68,7 +68,7 @@ def get_enrollment_for_user(user, public_id: object) -> Enrollment:  # type: ign
     return enrollment
 
 
-def get_qualification_for_user(user, public_id: object) -> Qualification:  # type: ignore[no-untyped-def]
+def get_qualification_for_user(user, public_id: object) -> Qualification:
     qualification = (
         records_visible_to(user, Qualification)
         .filter(public_id=parse_public_id(public_id))

@@ -43,12 +43,12 @@ ERR_BIND_FAILED = gettext_lazy(
 )
 
 
-def archive_page(view):  # type: ignore[no-untyped-def]
+def archive_page(view):
     """Identity checked, never cached (personal data), GET only unless the view says more."""
     return identity_verified_required(never_cache(view))
 
 
-def _enrollments(person) -> list[Enrollment]:  # type: ignore[no-untyped-def]
+def _enrollments(person) -> list[Enrollment]:
     reviews = Prefetch("photo_reviews", queryset=PhotoReview.objects.order_by("kind"))
     enrollments = list(
         Enrollment.objects.for_person(person)
@@ -245,7 +245,7 @@ def _own_enrollment(request: HttpRequest, raw_id: str | None) -> Enrollment:
     return _own_record(request, f"enrollment:{raw_id or ''}")
 
 
-def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-untyped-def]
+def _own_record(request: HttpRequest, token: str | None):
     """A record of the student's own, from ``kind:public-id``; anything else is a 404."""
     person = request.user.person
     kind, _sep, raw_id = (token or "").partition(":")
@@ -263,7 +263,7 @@ def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-unt
     return found
 
 
-def _own_corrections(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_corrections(request: HttpRequest):
     return CorrectionRequest.objects.filter(requester=request.user)
 
 

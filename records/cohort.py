@@ -57,7 +57,7 @@ def enrollments_change_status(
     ids: Iterable[int],
     status: str,
     note: str,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     leave_date: datetime.date | None = None,
 ) -> tuple[int, int]:
     """Set ``status`` (and ``leave_date`` if given) on every row; return (changed, unchanged)."""
@@ -86,7 +86,7 @@ def enrollments_change_status(
     return changed, unchanged
 
 
-def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str) -> None:  # type: ignore[no-untyped-def]
+def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str) -> None:
     enrollment.withdrawn_at = at
     enrollment.withdrawn_reason = reason
     enrollment.withdrawn_by = actor if at is not None else None
@@ -100,7 +100,7 @@ def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str)
 
 
 @transaction.atomic
-def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # type: ignore[no-untyped-def]
+def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:
     """撤销 every row not yet withdrawn; return how many were withdrawn now."""
     withdrawn = 0
     for enrollment in _locked(ids):
@@ -115,7 +115,7 @@ def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # t
 
 
 @transaction.atomic
-def enrollments_restore(*, ids: Iterable[int], note: str, actor) -> int:  # type: ignore[no-untyped-def]
+def enrollments_restore(*, ids: Iterable[int], note: str, actor) -> int:
     """A national administrator undoes 撤销; return how many were restored."""
     if not staff_sees_everyone(actor):
         raise BulkRefused(ERR_RESTORE_NATIONAL_ONLY)

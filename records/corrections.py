@@ -200,12 +200,12 @@ def check_proposal(record: models.Model, field: str, raw: str) -> str:
 @transaction.atomic
 def correction_submit(
     *,
-    requester,  # type: ignore[no-untyped-def]
+    requester,
     record: models.Model,
     field: str,
     proposed: str,
     reason: str,
-    evidence=None,  # type: ignore[no-untyped-def]
+    evidence=None,
 ) -> CorrectionRequest:
     normalised = check_proposal(record, field, proposed)
     kind = record_kind(record)
@@ -254,7 +254,7 @@ def _lock_open(correction: CorrectionRequest) -> CorrectionRequest:
     return locked
 
 
-def _pending_identity_change(correction: CorrectionRequest):  # type: ignore[no-untyped-def]
+def _pending_identity_change(correction: CorrectionRequest):
     from .models import IdentityChange, IdentityChangeStatus
 
     return IdentityChange.objects.filter(
@@ -262,14 +262,14 @@ def _pending_identity_change(correction: CorrectionRequest):  # type: ignore[no-
     ).first()
 
 
-def _refuse_if_escalated(correction: CorrectionRequest, reviewer) -> None:  # type: ignore[no-untyped-def]
+def _refuse_if_escalated(correction: CorrectionRequest, reviewer) -> None:
     """Once sent to a national administrator, the school no longer decides the request."""
     if not staff_sees_everyone(reviewer) and _pending_identity_change(correction) is not None:
         raise CorrectionEscalated
 
 
 @transaction.atomic
-def correction_start_review(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:  # type: ignore[no-untyped-def]
+def correction_start_review(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:
     locked = _lock_open(correction)
     _refuse_if_escalated(locked, reviewer)
     if locked.status == CorrectionStatus.REVIEWING:
@@ -282,7 +282,7 @@ def correction_start_review(*, correction: CorrectionRequest, reviewer, note: st
 
 
 @transaction.atomic
-def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> str:  # type: ignore[no-untyped-def]
+def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> str:
     """Apply the change once, with history saying who, when and why.
 
     A field of a person's identity goes through ``records.identity_changes``: applied at once
@@ -308,7 +308,7 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     return APPLIED
 
 
-def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> str:
     from . import identity_changes
 
     person = Person.objects.get(pk=locked.person_id)
@@ -351,7 +351,7 @@ def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> s
     return ESCALATED
 
 
-def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:
     event = "correction.approved" if status == CorrectionStatus.CORRECTED else "correction.rejected"
     log_event(event, correction=locked.pk, reviewer=reviewer.pk)
     locked.status = status
@@ -361,7 +361,7 @@ def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:
 
 
 @transaction.atomic
-def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> None:
     if not note.strip():
         raise CorrectionRefused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_open(correction)
@@ -379,7 +379,7 @@ def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> 
 def correction_close_after_identity_change(
     *,
     correction: CorrectionRequest,
-    reviewer,  # type: ignore[no-untyped-def]
+    reviewer,
     note: str,
     approved: bool,
 ) -> None:

@@ -99,7 +99,7 @@ def _national_only(person: Person) -> IdentityChangeRefused:
     return IdentityChangeRefused(ERR_NATIONAL_ADMIN_ONLY % {"reasons": reasons_text(person)})
 
 
-def may_change_identity(user, person: Person) -> bool:  # type: ignore[no-untyped-def]
+def may_change_identity(user, person: Person) -> bool:
     return staff_sees_everyone(user) or (is_registrar(user) and not lock_reasons(person))
 
 
@@ -146,7 +146,7 @@ def person_identity_update(
     *,
     person: Person,
     values: dict[str, object],
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     reason: str,
     expected_version: int | None = None,
     tell_student: bool = True,
@@ -169,8 +169,8 @@ def person_identity_update(
     accounts = list(get_user_model().objects.select_for_update().filter(person=locked))
     for name in changed:
         setattr(locked, name, getattr(trial, name))
-    locked._change_reason = reason[:100]  # type: ignore[attr-defined]
-    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = reason[:100]
+    locked._history_user = actor
     save_versioned(locked, expected_version=locked.version)
     person.version = locked.version  # the caller's copy is not stale for what follows
     copies = [ACCOUNT_COPIES[name] for name in changed if name in ACCOUNT_COPIES]
@@ -218,8 +218,8 @@ def identity_change_submit(
     person: Person,
     values: dict[str, object],
     reason: str,
-    requested_by,  # type: ignore[no-untyped-def]
-    correction=None,  # type: ignore[no-untyped-def]
+    requested_by,
+    correction=None,
 ) -> IdentityChange:
     """File a request; the values pass every model rule now and again when approved."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -242,7 +242,7 @@ def _lock_pending(change: IdentityChange) -> IdentityChange:
     return locked
 
 
-def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:
     locked.status = status
     locked.reviewer = reviewer
     locked.decided_at = timezone.now()
@@ -253,7 +253,7 @@ def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:  
 
 
 @transaction.atomic
-def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "") -> list[str]:
     """A national administrator applies the request; a linked correction becomes 已更正."""
     from . import corrections
 
@@ -280,7 +280,7 @@ def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "")
 
 
 @transaction.atomic
-def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> None:
     from . import corrections
 
     if not note.strip():

@@ -140,7 +140,7 @@ def _is_path_trick(name: str) -> bool:
     )
 
 
-def _open_archive(upload) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:  # type: ignore[no-untyped-def]
+def _open_archive(upload) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """The archive and its file entries, after every check that needs no decompression."""
     max_bytes, max_files, max_expanded = _limits()
     if upload.size > max_bytes:
@@ -175,7 +175,7 @@ def _key_of(name: str, key: str) -> str | None:
     return stem
 
 
-def _candidates(user, school: School, key: str, values: set[str]) -> dict[str, list[Enrollment]]:  # type: ignore[no-untyped-def]
+def _candidates(user, school: School, key: str, values: set[str]) -> dict[str, list[Enrollment]]:
     """Current 学籍 of the school (and within the user's scope), by the naming key."""
     enrollments = (
         records_visible_to(user, Enrollment)
@@ -197,7 +197,7 @@ def _candidates(user, school: School, key: str, values: set[str]) -> dict[str, l
     return found
 
 
-def photo_batch_check(*, user, school: School, key: str, upload) -> Batch:  # type: ignore[no-untyped-def]
+def photo_batch_check(*, user, school: School, key: str, upload) -> Batch:
     """The dry run: a verdict per file; matched photos re-encoded and kept for the confirmation."""
     archive, entries = _open_archive(upload)
     storage = get_private_storage()
@@ -247,7 +247,7 @@ def photo_batch_check(*, user, school: School, key: str, upload) -> Batch:  # ty
     return batch
 
 
-def _check_image(archive, entry, enrollment: Enrollment, batch: Batch, storage) -> FileResult:  # type: ignore[no-untyped-def]
+def _check_image(archive, entry, enrollment: Enrollment, batch: Batch, storage) -> FileResult:
     result = FileResult(
         entry.filename,
         INVALID,
@@ -289,7 +289,7 @@ def _save_manifest(batch: Batch) -> None:
     )
 
 
-def photo_batch_load(*, user, token: str) -> Batch:  # type: ignore[no-untyped-def]
+def photo_batch_load(*, user, token: str) -> Batch:
     """The dry run ``token`` names, if it is this user's and still there."""
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
         raise BatchRefused(ERR_BATCH_GONE)
@@ -306,7 +306,7 @@ def photo_batch_load(*, user, token: str) -> Batch:  # type: ignore[no-untyped-d
     return batch
 
 
-def photo_batch_apply(*, user, token: str) -> int:  # type: ignore[no-untyped-def]
+def photo_batch_apply(*, user, token: str) -> int:
     """Install every matched photo in one transaction, or none; return how many."""
     batch = photo_batch_load(user=user, token=token)
     if not batch.can_apply:
@@ -324,7 +324,7 @@ def photo_batch_apply(*, user, token: str) -> int:  # type: ignore[no-untyped-de
                 .order_by("pk")
             }
             for row in rows:
-                enrollment = locked.get(row.enrollment_id)  # type: ignore[arg-type]
+                enrollment = locked.get(row.enrollment_id)
                 if enrollment is None or enrollment.version != row.version:
                     raise BatchRefused(ERR_CHANGED_SINCE % {"number": row.student_number})
                 try:
@@ -334,8 +334,8 @@ def photo_batch_apply(*, user, token: str) -> int:  # type: ignore[no-untyped-de
                     raise BatchRefused(ERR_BATCH_GONE) from None
                 enrollment.diploma_photo.save("photo.jpg", photo, save=False)
                 written.append(enrollment.diploma_photo.name)
-                enrollment._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
-                enrollment._history_user = user  # type: ignore[attr-defined]
+                enrollment._change_reason = CHANGE_REASON
+                enrollment._history_user = user
                 save_versioned(
                     enrollment,
                     expected_version=enrollment.version,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +38,7 @@ class PhotoBatchForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
 
-    def __init__(self, *args: object, user, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not is_registrar(user):
             # A national administrator names the school; a registrar's is their own.
@@ -49,7 +51,7 @@ class PhotoBatchForm(forms.Form):
 class PhotoBatchMixin:
     """URLs and pages of the batch upload, for staff who may change 学籍."""
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         opts = self.model._meta  # type: ignore[attr-defined]
         prefix = f"{opts.app_label}_{opts.model_name}"
         wrap = self.admin_site.admin_view  # type: ignore[attr-defined]

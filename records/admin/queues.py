@@ -8,6 +8,8 @@ which tell the student.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -73,7 +75,7 @@ class DecisionForm(forms.ModelForm):
     decision = forms.ChoiceField(required=False, widget=forms.RadioSelect)
     note = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].label = self.decision_label
         self.fields["decision"].choices = [("", _("暂不处理")), *self.decision_choices]
@@ -101,12 +103,12 @@ class PhotoReviewDecisionForm(DecisionForm):
         fields: list[str] = []
 
 
-def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> str:
     reviews.photo_review_handle(review=review, reviewer=reviewer, note=note)
     return "applied"
 
 
-def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:
     try:
         reviews.photo_review_dismiss(review=review, reviewer=reviewer, note=note)
     except reviews.ReviewRefused as refused:
@@ -180,7 +182,7 @@ class PhotoReviewAdmin(
     def photo(self, obj: PhotoReview) -> str:
         return photo_thumbnail(enrollment_photo_url(obj.enrollment, obj.kind))
 
-    def save_model(self, request: HttpRequest, obj: PhotoReview, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: PhotoReview, form, change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         deciders = {"handle": _handle_photo, "dismiss": _dismiss_photo}
         done = {
@@ -230,11 +232,11 @@ class CorrectionEventInline(admin.TabularInline):
         return False
 
 
-def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> str:
     return corrections.correction_approve(correction=correction, reviewer=reviewer, note=note)
 
 
-def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> str:
     try:
         corrections.correction_reject(correction=correction, reviewer=reviewer, note=note)
     except corrections.CorrectionRefused as refused:
@@ -331,7 +333,7 @@ class CorrectionRequestAdmin(
             return "—"
         return photo_thumbnail(reverse("records:staff-correction-evidence", args=[obj.public_id]))
 
-    def save_model(self, request: HttpRequest, obj: CorrectionRequest, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: CorrectionRequest, form, change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         note = form.cleaned_data.get("note", "")
         actions = {
