@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
@@ -53,7 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 # holds any of the auth/accounts "add" or "change" permissions on users and groups.
 
 
-def ensure_roles(**kwargs: object) -> None:
+def ensure_roles(**kwargs: Any) -> None:
     """Create the role groups and give them exactly their permissions. Idempotent."""
     from django.contrib.auth.models import Group, Permission
 
@@ -91,7 +93,7 @@ def snapshot(user_pk: int | None) -> dict[str, object]:
     }
 
 
-def log_change(*, actor, target, before: dict[str, object], ip: str = "") -> None:  # type: ignore[no-untyped-def]
+def log_change(*, actor, target, before: dict[str, object], ip: str = "") -> None:
     """One structured line per change of roles: who, whom, what (old → new)."""
     after = snapshot(target.pk)
     changes = {

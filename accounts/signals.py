@@ -4,6 +4,7 @@ the notification queue's receiver for messages other apps send (xuexin.notificat
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
@@ -28,12 +29,12 @@ def mask_username(typed: str) -> str:
     return mask_id_number(text) if len(text) > 7 else "***"
 
 
-def _ip(request) -> str:  # type: ignore[no-untyped-def]
+def _ip(request) -> str:
     return request_network(request) if request is not None else ""
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.log_login")
-def log_login(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def log_login(sender, request, user, **kwargs) -> None:
     log_event("login.succeeded", user=user.pk, staff=user.is_staff, ip=_ip(request))
     if request is not None and hasattr(request, "session"):
         # The absolute lifetime counts from here (xuexin.middleware.IdleTimeoutMiddleware).
@@ -41,7 +42,7 @@ def log_login(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyp
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.log_login_failure")
-def log_login_failure(sender, credentials, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def log_login_failure(sender, credentials, request=None, **kwargs) -> None:
     log_event(
         "login.failed",
         user=mask_username(str(credentials.get("username", ""))),
@@ -52,6 +53,6 @@ def log_login_failure(sender, credentials, request=None, **kwargs) -> None:  # t
 
 @receiver(notification_requested, dispatch_uid="accounts.queue_notification")
 def queue_notification(
-    sender: object, *, user: User, text: str, subject: str, **kwargs: object
+    sender: object, *, user: User, text: str, subject: str, **kwargs: Any
 ) -> None:
     notifications.queue(user, text, subject)

@@ -25,7 +25,7 @@ from xuexin.notifications import notify
 from xuexin.staff import staff_needs_second_factor
 
 
-def has_confirmed_device(user) -> bool:  # type: ignore[no-untyped-def]
+def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
@@ -60,7 +60,7 @@ def second_factor_redirect(request: HttpRequest, next_url: str) -> HttpResponseR
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
 
 
-def pending_device(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def pending_device(user) -> TOTPDevice:
     """The unconfirmed device being enrolled, created with a fresh random key if needed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:

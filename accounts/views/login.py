@@ -78,7 +78,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def lockout_response(
     request: HttpRequest, credentials: object = None, *args, **kwargs
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+) -> HttpResponse:
     """Shown instead of the login page while a (username, IP) pair cools off."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     typed = (credentials or {}).get("username") if isinstance(credentials, dict) else None

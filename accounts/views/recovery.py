@@ -55,7 +55,7 @@ USERNAME_SMS = gettext_lazy(
 )
 
 
-def _throttled_post(view):  # type: ignore[no-untyped-def]
+def _throttled_post(view):
     """Per address, and per what was typed (the username or ID number), on every POST."""
     return throttle.limit(key="ip", rate=throttles.per_address, method="POST")(view)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
@@ -58,7 +60,7 @@ class SetupForm(TokenForm):
     )
     field_order = ["password", "token"]
 
-    def __init__(self, *args: object, user, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["token"].widget.attrs.pop("autofocus", None)
