@@ -86,7 +86,7 @@ def _value(record: models.Model, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def photo_field(report: VerificationReport):  # type: ignore[no-untyped-def]
+def photo_field(report: VerificationReport):
     """The photo a report may show, if any: the diploma photo, else the admission photo."""
     if report.kind == ReportKind.XUEJI:
         enrollment = report.enrollment
@@ -152,7 +152,7 @@ def _valid_until(months: int) -> datetime.date:
 
 
 @transaction.atomic
-def report_issue(  # type: ignore[no-untyped-def]
+def report_issue(
     *, owner, record: models.Model, months: int = 1, show_photo: bool = True,
     hidden_fields: Iterable[str] = (), consent_version: str = "",
 ) -> VerificationReport:  # fmt: skip
@@ -232,7 +232,7 @@ def report_close(*, report: VerificationReport, reason: str) -> VerificationRepo
     return locked
 
 
-def look_up(code: str, *, channel: str, request: HttpRequest):  # type: ignore[no-untyped-def]
+def look_up(code: str, *, channel: str, request: HttpRequest):
     """The live report for a code (or, for a recipient code, a ``recipients.RecipientView``
     of it), or None; every look at an existing report or code is recorded.
 

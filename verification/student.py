@@ -24,7 +24,7 @@ from .views import pdf_response
 RECENT_EVENTS = 20  # per recipient code on the owner's page
 
 
-def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  # type: ignore[no-untyped-def]
+def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:
     """The student's records as ``kind:public-id`` choices, and the records by token."""
     if person is None:
         return [], {}
@@ -42,7 +42,7 @@ def _record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]: 
     return choices, found
 
 
-def _own_reports(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_reports(request: HttpRequest):
     return VerificationReport.objects.filter(owner=request.user)
 
 
@@ -77,7 +77,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/mine_list.html", {"form": form, "reports": reports})
 
 
-def _own_report(request: HttpRequest, public_id) -> VerificationReport:  # type: ignore[no-untyped-def]
+def _own_report(request: HttpRequest, public_id) -> VerificationReport:
     report = (
         _own_reports(request)
         .filter(public_id=public_id)
@@ -89,7 +89,7 @@ def _own_report(request: HttpRequest, public_id) -> VerificationReport:  # type:
     return report
 
 
-def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, object]:
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     # A viewBox and no fixed size: CSS scales the whole code instead of cropping its edges;
     # the quiet zone is the four modules scanners expect.
@@ -129,14 +129,14 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
 
 @archive_page
 @require_GET
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_detail(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     return render(request, "verification/mine_detail.html", _detail_context(request, report))
 
 
 @archive_page
 @require_POST
-def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_add(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = RecipientForm(request.POST, report=report)
     if form.is_valid():
@@ -156,7 +156,7 @@ def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
     return render(request, "verification/mine_detail.html", context, status=400)
 
 
-def _own_recipient(report, recipient_id) -> RecipientCode:  # type: ignore[no-untyped-def]
+def _own_recipient(report, recipient_id) -> RecipientCode:
     recipient = report.recipients.filter(public_id=recipient_id).first()
     if recipient is None:
         raise Http404
@@ -165,7 +165,7 @@ def _own_recipient(report, recipient_id) -> RecipientCode:  # type: ignore[no-un
 
 @archive_page
 @require_POST
-def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     form = RecipientValidityForm(request.POST, report=report, prefix=str(recipient.pk))
@@ -186,7 +186,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
 
 @archive_page
 @require_POST
-def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     recipients.recipient_close(recipient=recipient)
@@ -196,7 +196,7 @@ def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpRespon
 
 @archive_page
 @require_POST
-def report_extend(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_extend(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = ExtendForm(request.POST)
     if form.is_valid():
@@ -211,7 +211,7 @@ def report_extend(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
 
 @archive_page
 @require_POST
-def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_close(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -224,6 +224,6 @@ def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: igno
 
 @archive_page
 @require_GET
-def report_pdf(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     return pdf_response(request, report)

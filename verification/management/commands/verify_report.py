@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("report", help="path to the saved JSON report")
         parser.add_argument("--jwks", help="path to a JWK set; default: this portal's key")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         try:
             document = json.loads(Path(str(options["report"])).read_text(encoding="utf-8"))
             data, signature = document["data"], document["signature"]
