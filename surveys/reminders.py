@@ -28,7 +28,7 @@ class ReminderReport:
     skipped: int = 0
 
 
-def accounts_to_remind(survey: Survey):  # type: ignore[no-untyped-def]
+def accounts_to_remind(survey: Survey):
     eligible = eligible_enrollments(survey).values("person_id")
     reminded = SurveyReminder.objects.filter(survey=survey).values("person_id")
     return (

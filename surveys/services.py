@@ -143,7 +143,7 @@ def answer_rows(
         if value is None:
             continue
         if question.kind == QuestionKind.MULTIPLE:
-            rows += [Answer(response=response, question=question, value=v) for v in value]  # type: ignore[union-attr]
+            rows += [Answer(response=response, question=question, value=v) for v in value]
         elif question.kind == QuestionKind.NUMBER:
             rows.append(Answer(response=response, question=question, number=value))
         elif question.kind == QuestionKind.TEXT:
@@ -192,7 +192,7 @@ def publish_problems(survey: Survey, today: datetime.date) -> list[str]:
 
 
 @transaction.atomic
-def survey_publish(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-def]
+def survey_publish(*, survey: Survey, by) -> Survey:
     """Publish a draft; an earlier version of it that is still published closes now."""
     locked = lock_survey(survey)
     problems = publish_problems(locked, timezone.localdate())
@@ -210,7 +210,7 @@ def survey_publish(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-
 
 
 @transaction.atomic
-def survey_close(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-def]
+def survey_close(*, survey: Survey, by) -> Survey:
     locked = lock_survey(survey)
     if locked.status != SurveyStatus.PUBLISHED:
         raise SurveyRefused(ERR_CLOSE_NOT_PUBLISHED)
@@ -222,7 +222,7 @@ def survey_close(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-de
 
 
 @transaction.atomic
-def survey_new_version(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-def]
+def survey_new_version(*, survey: Survey, by) -> Survey:
     """A draft copy with the next version number, to change what answers have fixed."""
     latest = (
         Survey.objects.select_for_update().filter(series=survey.series).order_by("-version").first()
