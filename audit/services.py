@@ -25,7 +25,7 @@ def access_record(*, request: HttpRequest, action: AccessAction, target: str) ->
     )
 
 
-def staff_download(request: HttpRequest, action: AccessAction, target: str, field_file):  # type: ignore[no-untyped-def]
+def staff_download(request: HttpRequest, action: AccessAction, target: str, field_file):
     """Serve a private file; a staff member's download lands in the access log first."""
     response = private_file_response(field_file)
     if request.user.is_staff:
