@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from xuexin.staff import staff_needs_second_factor
 
 
-def private_file_response(field_file) -> HttpResponse:  # type: ignore[no-untyped-def]
+def private_file_response(field_file) -> HttpResponse:
     """Stream a private file, or hand it to nginx with X-Accel-Redirect when configured.
 
     Either way this view has already decided who may see the file; nginx's internal location
