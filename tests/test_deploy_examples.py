@@ -157,7 +157,7 @@ def running_nginx(tmp_path):
     app.shutdown()
 
 
-def fetch(port: int, path: str, **tls: object):  # type: ignore[no-untyped-def]
+def fetch(port: int, path: str, **tls: object):
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE

@@ -178,7 +178,7 @@ def test_favicon_ico_leads_to_the_portals_icon(client):
 
 
 @pytest.fixture
-def demo_mode(settings):  # type: ignore[no-untyped-def]
+def demo_mode(settings):
     """DEBUG on, as `make run` serves the demo, with the branded error pages installed."""
     settings.DEBUG = True
     if "xuexin.errors.BrandedErrorsMiddleware" not in settings.MIDDLEWARE:

@@ -72,7 +72,7 @@ def hardened(settings):
     return settings
 
 
-def assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
+def assert_security_headers(response) -> None:
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -138,7 +138,7 @@ def test_cookies_are_host_prefixed_secure_httponly_and_samesite(hardened, client
 
 @pytest.fixture
 def database_down(monkeypatch):
-    def refuse(self):  # type: ignore[no-untyped-def]
+    def refuse(self):
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)

@@ -47,7 +47,7 @@ def sms_outbox(settings):
     return sms.outbox
 
 
-def ask_reset(client: Client, username: str):  # type: ignore[no-untyped-def]
+def ask_reset(client: Client, username: str):
     page = client.get("/account/recover/password/").content.decode()
     data = {"username": username, "channel": "phone", **captcha_answer(page)}
     return client.post("/account/recover/password/", data)

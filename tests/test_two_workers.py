@@ -51,7 +51,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path):  # type: ignore[no-untyped-def]
+def server(tmp_path):
     """gunicorn, two sync workers, on the test database and the test Redis."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XUEXIN_"))}
@@ -91,7 +91,7 @@ def get(url: str, cookie: str | None = None) -> tuple[int, str, str]:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def redirect_request(self, *args, **kwargs):
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
@@ -117,7 +117,7 @@ def session_cookie(user: User) -> str:
 
 
 @pytest.fixture
-def signing_key(settings, tmp_path):  # type: ignore[no-untyped-def]
+def signing_key(settings, tmp_path):
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
 

@@ -82,7 +82,7 @@ def test_a_wrong_password_sends_no_code(student_client, sms_outbox):
     assert sms_outbox == []
 
 
-def bind(client, email: str, password: str = OLD):  # type: ignore[no-untyped-def]
+def bind(client, email: str, password: str = OLD):
     return client.post("/account/email/", {"email": email, "password": password})
 
 

@@ -37,7 +37,7 @@ def national_client(client, national):
     return verified_login(client, national)
 
 
-def crafted(client, user: User, **overrides: object):  # type: ignore[no-untyped-def]
+def crafted(client, user: User, **overrides: object):
     """The change form as the page gives it, plus the fields an attacker adds."""
     data = admin_form_data(client.get(change_url(user)))
     data.update(overrides)

@@ -208,7 +208,7 @@ def test_a_registrar_does_not_see_claim_evidence(duplicate_claim, registrar_a_cl
     assert registrar_a_client.get(url).status_code == 404
 
 
-def decide(browser, claim, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
+def decide(browser, claim, decision: str, note: str = ""):
     url = reverse("admin:accounts_identityclaim_change", args=[claim.pk])
     return browser.post(url, {"decision": decision, "decision_note": note})
 

@@ -23,7 +23,7 @@ URL = "/account/login/"
 PASSWORD = "correct horse battery 9"  # the factories' password
 
 
-def login(client, username: str, password: str = PASSWORD, ip: str = "10.1.1.1", **extra):  # type: ignore[no-untyped-def]
+def login(client, username: str, password: str = PASSWORD, ip: str = "10.1.1.1", **extra):
     return client.post(URL, {"username": username, "password": password, **extra}, REMOTE_ADDR=ip)
 
 
@@ -88,7 +88,7 @@ def test_with_the_captcha_solved_the_right_password_works(client, student):
     assert login(client, student.phone, **captcha_answer(page)).status_code == 302
 
 
-def fail_until_locked(client, username: str, times: int, ip: str) -> None:  # type: ignore[no-untyped-def]
+def fail_until_locked(client, username: str, times: int, ip: str) -> None:
     """Fail ``times`` times, solving the captcha once it is asked for, as a patient attacker."""
     for _ in range(times):
         page = client.get(URL).content.decode()

@@ -17,7 +17,7 @@ URL = "/account/login/"
 PASSWORD = "correct horse battery 9"
 
 
-def login(client, username: str, password: str = PASSWORD, ip: str = "10.9.9.9"):  # type: ignore[no-untyped-def]
+def login(client, username: str, password: str = PASSWORD, ip: str = "10.9.9.9"):
     page = client.get(URL, REMOTE_ADDR=ip).content.decode()
     answer = captcha_answer(page) if 'name="captcha_1"' in page else {}
     data = {"username": username, "password": password, **answer}

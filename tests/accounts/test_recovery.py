@@ -18,7 +18,7 @@ CODE_URL = "/account/recover/password/code/"
 NEW_PASSWORD = "a brand new pass phrase 42"
 
 
-def ask_username(client, student, name: str):  # type: ignore[no-untyped-def]
+def ask_username(client, student, name: str):
     page = client.get(USERNAME_URL).content.decode()
     data = {"id_type": student.id_type, "id_number": student.id_number, "real_name": name}
     return client.post(USERNAME_URL, {**data, **captcha_answer(page)})
@@ -44,7 +44,7 @@ def test_the_username_page_answers_alike_whether_or_not_an_account_matches(
     assert len(sms_outbox) == 1
 
 
-def ask_reset(client, username: str, channel: str = "phone"):  # type: ignore[no-untyped-def]
+def ask_reset(client, username: str, channel: str = "phone"):
     page = client.get(PASSWORD_URL).content.decode()
     return client.post(
         PASSWORD_URL, {"username": username, "channel": channel, **captcha_answer(page)}

@@ -22,7 +22,7 @@ PHONE = "13912340000"
 PASSWORD = "a long pass phrase 77"
 
 
-def send_code(client, phone: str = PHONE):  # type: ignore[no-untyped-def]
+def send_code(client, phone: str = PHONE):
     page = client.get(URL).content.decode()
     return client.post(URL, {"action": "send_code", "phone": phone, **captcha_answer(page)})
 
@@ -44,18 +44,18 @@ def registration(code: str, **overrides: str) -> dict[str, str]:
     return data
 
 
-def register(client, sms_outbox, **overrides: str):  # type: ignore[no-untyped-def]
+def register(client, sms_outbox, **overrides: str):
     send_code(client, overrides.get("phone", PHONE))
     return client.post(URL, registration(last_code(sms_outbox), **overrides))
 
 
-def same_page(first, second, *typed: str) -> bool:  # type: ignore[no-untyped-def]
+def same_page(first, second, *typed: str) -> bool:
     """Two answers are the same page once what differs by nature is blanked out: the tokens,
     the captcha, the running countdown and the values the visitor typed in."""
     return normalised(first, *typed) == normalised(second, *typed)
 
 
-def normalised(response, *typed: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def normalised(response, *typed: str) -> tuple[int, str]:
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     html = re.sub(r"[0-9a-f]{40}", "KEY", html)  # captcha keys and image URLs
@@ -68,7 +68,7 @@ def normalised(response, *typed: str) -> tuple[int, str]:  # type: ignore[no-unt
     return response.status_code, html
 
 
-def errors(response, field: str) -> list[str]:  # type: ignore[no-untyped-def]
+def errors(response, field: str) -> list[str]:
     return [str(e) for e in response.context["form"].errors.get(field, [])]
 
 

@@ -28,7 +28,7 @@ PASSWORD = "correct horse battery 9"
 
 
 @pytest.fixture
-def signing_key(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def signing_key(settings, tmp_path) -> None:
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
 
@@ -37,7 +37,7 @@ def submit(page: Page, form: str = "main form") -> None:
     page.locator(form).locator("button[type=submit]").last.click()
 
 
-def student_page(new_page, live_server, user, lang: str, width: int) -> Page:  # type: ignore[no-untyped-def]
+def student_page(new_page, live_server, user, lang: str, width: int) -> Page:
     page = new_page(lang, width)
     sign_in(page.context, live_server.url, user)
     return page

@@ -105,7 +105,7 @@ def test_the_registrar_sees_the_history_of_their_own_records(registrar_a_client,
     assert registrar_a_client.get(url).status_code == 200
 
 
-def autocomplete(client, field: str, term: str, model: str = "enrollment") -> list[str]:  # type: ignore[no-untyped-def]
+def autocomplete(client, field: str, term: str, model: str = "enrollment") -> list[str]:
     response = client.get(
         "/admin/autocomplete/",
         {"app_label": "records", "model_name": model, "field_name": field, "term": term},

@@ -22,7 +22,7 @@ def unbound(client, student):
     return client
 
 
-def bind(client, school_code: str, number: str, year: int):  # type: ignore[no-untyped-def]
+def bind(client, school_code: str, number: str, year: int):
     school = School.objects.get(code=school_code)
     return client.post(URL, {"school": school.pk, "student_number": number, "entry_year": year})
 

@@ -34,16 +34,16 @@ def the_class(school_a) -> list[Enrollment]:
     ]
 
 
-def act(client, action: str, objects, **extra):  # type: ignore[no-untyped-def]
+def act(client, action: str, objects, **extra):
     data = {"action": action, "index": "0", "_selected_action": [o.pk for o in objects], **extra}
     return client.post(LIST, data)
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def statuses(objects) -> list[str]:  # type: ignore[no-untyped-def]
+def statuses(objects) -> list[str]:
     return [Enrollment.objects.get(pk=o.pk).status for o in objects]
 
 
@@ -120,7 +120,7 @@ def test_select_all_across_pages_keeps_the_filter(registrar_a_client, the_class,
 # --- filters and search ------------------------------------------------------------------------
 
 
-def listed(client, **params: str) -> set[str]:  # type: ignore[no-untyped-def]
+def listed(client, **params: str) -> set[str]:
     response = client.get(LIST, params)
     return {e.student_number for e in response.context["cl"].result_list}
 
@@ -169,12 +169,12 @@ def zhang_master(people) -> Enrollment:
 
 
 @pytest.fixture
-def school_b_staff(client_factory, registrar_b):  # type: ignore[no-untyped-def]
+def school_b_staff(client_factory, registrar_b):
     """中山大学's registrar in a browser of their own (the student uses the default client)."""
     return verified_login(client_factory(), registrar_b)
 
 
-def withdraw(client, enrollment: Enrollment, note: str = "重复录入"):  # type: ignore[no-untyped-def]
+def withdraw(client, enrollment: Enrollment, note: str = "重复录入"):
     return act(client, "withdraw", [enrollment], confirm="yes", note=note)
 
 

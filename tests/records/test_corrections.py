@@ -29,7 +29,7 @@ def token(enrollment: Enrollment) -> str:
     return f"enrollment:{enrollment.public_id}"
 
 
-def file_request(client, enrollment, field: str, value: str, **extra):  # type: ignore[no-untyped-def]
+def file_request(client, enrollment, field: str, value: str, **extra):
     data = {"record": token(enrollment), "field": field, "proposed_value": value,
             "reason": "录取通知书上的专业名称不同", **extra}  # fmt: skip
     return client.post(NEW_URL, data)
@@ -186,7 +186,7 @@ def test_approval_is_applied_once(filed, master, registrar_b):
 
 
 def test_an_error_midway_leaves_nothing_changed(filed, master, registrar_b, monkeypatch):
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(CorrectionEvent.objects, "create", broken)
@@ -215,7 +215,7 @@ def test_rejection_needs_a_note(filed, registrar_b):
     assert filed.status == "rejected"
 
 
-def decide(browser, correction, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
+def decide(browser, correction, decision: str, note: str = ""):
     url = reverse("admin:records_correctionrequest_change", args=[correction.pk])
     return browser.post(url, {"decision": decision, "note": note, **empty_events()})
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 XUEJI = "/archive/xueji/"
 
 
-def page(client) -> str:  # type: ignore[no-untyped-def]
+def page(client) -> str:
     response = client.get(XUEJI)
     assert response.status_code == 200
     return response.content.decode()

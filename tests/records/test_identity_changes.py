@@ -38,11 +38,11 @@ def person_url(person: Person) -> str:
     return reverse("admin:records_person_change", args=[person.pk])
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def shown(response) -> list[str]:  # type: ignore[no-untyped-def]
+def shown(response) -> list[str]:
     """The messages the page a redirect led to displays."""
     return [str(m) for m in response.context["messages"]]
 
@@ -112,7 +112,7 @@ def test_a_national_administrators_edit_moves_the_account_binding_and_tells_the_
 def test_the_person_and_the_account_change_together_or_not_at_all(
     admin_user, student, people, monkeypatch
 ):
-    def broken_save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken_save(self, *args, **kwargs):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(User, "save", broken_save)
@@ -150,7 +150,7 @@ def test_a_new_id_held_by_another_account_is_refused(admin_client_, student, peo
 # --- requests ----------------------------------------------------------------------------------
 
 
-def file_change(client, person: Person, **changes: str):  # type: ignore[no-untyped-def]
+def file_change(client, person: Person, **changes: str):
     add = reverse("admin:records_identitychange_add")
     data = admin_form_data(client.get(add, {"person": person.pk}))
     return client.post(add, {**data, **changes})

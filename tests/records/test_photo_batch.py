@@ -36,11 +36,11 @@ def zip_of(files: dict[str, bytes]) -> SimpleUploadedFile:
     return SimpleUploadedFile("photos.zip", out.getvalue(), "application/zip")
 
 
-def dry_run(client, files: dict[str, bytes], key: str = "student_number"):  # type: ignore[no-untyped-def]
+def dry_run(client, files: dict[str, bytes], key: str = "student_number"):
     return client.post(UPLOAD, {"key": key, "archive": zip_of(files)})
 
 
-def batch_of(response) -> photo_batch.Batch:  # type: ignore[no-untyped-def]
+def batch_of(response) -> photo_batch.Batch:
     assert response.status_code == 303, response.content.decode()[:2000]
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     return photo_batch.photo_batch_load(user=response.wsgi_request.user, token=token)
@@ -54,7 +54,7 @@ def diploma_names() -> dict[str, str]:
     return dict(Enrollment.objects.values_list("student_number", "diploma_photo"))
 
 
-def form_error(response) -> str:  # type: ignore[no-untyped-def]
+def form_error(response) -> str:
     return " ".join(response.context["form"].errors["archive"])
 
 
@@ -199,7 +199,7 @@ def test_a_failure_while_applying_changes_nothing_and_leaves_no_files(
     real_save = photo_batch.save_versioned
     calls = []
 
-    def failing_second(obj, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_second(obj, **kwargs):
         calls.append(obj.pk)
         if len(calls) == 2:
             raise RuntimeError("disk full")
@@ -301,7 +301,7 @@ def test_a_zip_expanding_to_a_gigabyte_is_refused_unread(registrar_b_client, peo
     gigabyte_bomb = zip_bomb(f"{MASTER}.jpg", 1024)
     assert len(gigabyte_bomb) < 5 * 1024 * 1024
 
-    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def never(*args, **kwargs):
         raise AssertionError("the archive was decompressed")
 
     monkeypatch.setattr(zipfile.ZipFile, "open", never)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 CHINESE_DATE = re.compile(r"\d{4}年\d{2}月\d{2}日")
 
 
-def english(client):  # type: ignore[no-untyped-def]
+def english(client):
     client.cookies["django_language"] = "en"
     return client
 

@@ -39,7 +39,7 @@ def two_requests(student, other_student, people) -> list[CorrectionRequest]:
     ]
 
 
-def bulk(client, url: str, action: str, objects, **extra):  # type: ignore[no-untyped-def]
+def bulk(client, url: str, action: str, objects, **extra):
     return client.post(
         url, {"action": action, "_selected_action": [o.pk for o in objects], **extra}
     )

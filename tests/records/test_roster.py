@@ -66,22 +66,22 @@ def xlsx_file(rows: list[dict[str, str]]) -> SimpleUploadedFile:
     return SimpleUploadedFile("roster.xlsx", out.getvalue())
 
 
-def dry_run(client, upload, file_format: str = CSV_FORMAT):  # type: ignore[no-untyped-def]
+def dry_run(client, upload, file_format: str = CSV_FORMAT):
     response = client.post(IMPORT, {"import_file": upload, "format": file_format})
     assert response.status_code == 200
     return response
 
 
-def confirm(client, response):  # type: ignore[no-untyped-def]
+def confirm(client, response):
     assert response.context.get("confirm_form") is not None, "the dry run did not pass"
     return client.post(PROCESS, response.context["confirm_form"].initial)
 
 
-def import_file(client, upload, file_format: str = CSV_FORMAT):  # type: ignore[no-untyped-def]
+def import_file(client, upload, file_format: str = CSV_FORMAT):
     return confirm(client, dry_run(client, upload, file_format))
 
 
-def rows_of(response) -> dict[int, tuple[str, list[str]]]:  # type: ignore[no-untyped-def]
+def rows_of(response) -> dict[int, tuple[str, list[str]]]:
     return {row.line: (row.import_type, row.problems) for row in response.context["result"].rows}
 
 
@@ -247,7 +247,7 @@ def test_support_staff_cannot_import(client_factory, people):
 # --- export ------------------------------------------------------------------------------------
 
 
-def export_csv(client) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def export_csv(client) -> list[dict[str, str]]:
     form = client.get(EXPORT).context["form"]
     data = {
         name: "on" for name, field in form.fields.items() if field.widget.input_type == "checkbox"

@@ -136,7 +136,7 @@ def test_plain_ascii_and_utf8_are_utf8():
 # --- what we write -----------------------------------------------------------------------------
 
 
-def export(client, *, resource: str = "0", file_format: str = CSV_FORMAT):  # type: ignore[no-untyped-def]
+def export(client, *, resource: str = "0", file_format: str = CSV_FORMAT):
     form = client.get(EXPORT).context["form"]
     data = {
         name: "on"

@@ -15,11 +15,11 @@ from tests.surveys.conftest import EMPLOYED, detail_url
 pytestmark = pytest.mark.django_db
 
 
-def submit(client: Client, survey, data: dict, action: str = "submit"):  # type: ignore[no-untyped-def]
+def submit(client: Client, survey, data: dict, action: str = "submit"):
     return client.post(detail_url(survey), {**data, "action": action})
 
 
-def stored(survey) -> dict[str, list[object]]:  # type: ignore[no-untyped-def]
+def stored(survey) -> dict[str, list[object]]:
     found: dict[str, list[object]] = {}
     for answer in Answer.objects.filter(response__survey=survey).select_related("question"):
         value = answer.value or answer.text or answer.number

@@ -51,7 +51,7 @@ def test_a_draft_and_a_submission_at_once_leave_the_submission(student, people):
     common = {"survey": survey, "person": student.person, "account": student,
               "enrollment_id": enrollment.pk}  # fmt: skip
 
-    def run(save, answers) -> None:  # type: ignore[no-untyped-def]
+    def run(save, answers) -> None:
         barrier.wait()
         try:
             save(**common, answers=answers)

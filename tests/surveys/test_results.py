@@ -68,7 +68,7 @@ def answered(people):
     return survey
 
 
-def results_url(survey, **query: str) -> str:  # type: ignore[no-untyped-def]
+def results_url(survey, **query: str) -> str:
     url = reverse("admin:surveys_survey_results", args=[survey.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
@@ -184,7 +184,7 @@ def test_the_list_of_responses_logs_nothing_and_shows_no_answers(admin_client_, 
     assert not AccessLog.objects.exists()
 
 
-def read_csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 

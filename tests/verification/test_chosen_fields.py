@@ -22,7 +22,7 @@ HIDDEN_ZH = "本人选择不显示"
 HIDDEN_EN = "Hidden by the holder"
 
 
-def issue(client, master, **shown: str):  # type: ignore[no-untyped-def]
+def issue(client, master, **shown: str):
     data = {"record": f"xueji:{master.public_id}", "months": "1", "consent": "on", **shown}
     return client.post("/archive/reports/", data)
 
@@ -38,7 +38,7 @@ def hidden_report(student, master) -> VerificationReport:
     )
 
 
-def secrets_of(person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def secrets_of(person) -> dict[str, str]:
     """The values a report hiding everything must not give away, in every form shown."""
     masked = public_id_mask(person.id_type, person.id_number, person.birth_date, person.gender)
     month = public_birth_month(person.birth_date)
@@ -51,7 +51,7 @@ def secrets_of(person) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def assert_none_in(text: str, person) -> None:  # type: ignore[no-untyped-def]
+def assert_none_in(text: str, person) -> None:
     leaked = [name for name, value in secrets_of(person).items() if value in text]
     assert not leaked, f"hidden values leaked: {leaked}"
 

@@ -10,7 +10,7 @@ from verification.models import VerificationReport
 pytestmark = pytest.mark.django_db
 
 
-def apply(client, master, **extra: str):  # type: ignore[no-untyped-def]
+def apply(client, master, **extra: str):
     data = {"record": f"xueji:{master.public_id}", "months": "2", **extra}
     return client.post("/archive/reports/", data)
 

@@ -13,7 +13,7 @@ from xuexin import throttle
 pytestmark = pytest.mark.django_db
 
 
-def lookup(client, report, **extra):  # type: ignore[no-untyped-def]
+def lookup(client, report, **extra):
     return client.get(f"/verify/{report.code}/", **extra)
 
 

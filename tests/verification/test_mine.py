@@ -16,7 +16,7 @@ from verification.models import VerificationReport
 pytestmark = pytest.mark.django_db
 
 
-def issue(client, token: str, months: str = "1", photo: bool = True):  # type: ignore[no-untyped-def]
+def issue(client, token: str, months: str = "1", photo: bool = True):
     data = {"record": token, "months": months, "consent": "on"}
     if photo:
         data["show_photo"] = "on"

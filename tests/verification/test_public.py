@@ -16,7 +16,7 @@ from verification.models import VerificationEvent
 pytestmark = pytest.mark.django_db
 
 
-def body(response) -> str:  # type: ignore[no-untyped-def]
+def body(response) -> str:
     """The page without its CSRF token and the language switch's return path (the URL)."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
     html = re.sub(r'nonce="[^"]+"', "", html)
@@ -156,7 +156,7 @@ def test_the_api_is_throttled_with_429(client, settings):
 # --- 学历查询 (零散查询) ------------------------------------------------------------------------
 
 
-def xueli(client, number: str, name: str):  # type: ignore[no-untyped-def]
+def xueli(client, number: str, name: str):
     page = client.get("/xueli/").content.decode()
     return client.post(
         "/xueli/", {"certificate_number": number, "name": name, **captcha_answer(page)}

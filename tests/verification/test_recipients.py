@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def add(client, report, label: str = "甲公司", valid_until: datetime.date | None = None,
-        note: str = ""):  # type: ignore[no-untyped-def]  # fmt: skip
+        note: str = ""):  # fmt: skip
     day = valid_until or report.valid_until
     data = {"label": label, "note": note, "valid_until": day.isoformat()}
     return client.post(f"/archive/reports/{report.public_id}/recipients/", data)

@@ -23,7 +23,7 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
-def at(day: datetime.date):  # type: ignore[no-untyped-def]
+def at(day: datetime.date):
     """The clock at 09:00 local time on ``day`` (when cron runs the command)."""
     moment = datetime.datetime.combine(
         day, datetime.time(9), tzinfo=timezone.get_current_timezone()
@@ -31,7 +31,7 @@ def at(day: datetime.date):  # type: ignore[no-untyped-def]
     return time_machine.travel(moment, tick=False)
 
 
-def window_opens(row) -> datetime.date:  # type: ignore[no-untyped-def]
+def window_opens(row) -> datetime.date:
     return row.valid_until - datetime.timedelta(days=reminders.DAYS_BEFORE)
 
 
@@ -39,7 +39,7 @@ def run() -> None:
     call_command("send_report_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def sms_to(user) -> list[str]:  # type: ignore[no-untyped-def]
+def sms_to(user) -> list[str]:
     rows = Notification.objects.filter(channel=Notification.Channel.SMS, recipient=user.phone)
     return list(rows.order_by("pk").values_list("body", flat=True))
 
