@@ -32,8 +32,10 @@ run: seed
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
+# Style (ruff), then the dependency direction between apps (import-linter, pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: install
 	$(PY) manage.py check
