@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xuexin import throttle
 from xuexin.private_files import private_file_response
+from xuexin.refused import Refused
 
 from . import corrections
 from .access import parse_public_id
@@ -297,7 +298,7 @@ def correction_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 evidence=data.get("evidence"),
             )
-        except corrections.CorrectionRefused as refused:
+        except Refused as refused:
             form.add_error("field", str(refused.message))
         else:
             messages.success(request, _("更正申请已提交，学校审核后会更新处理进度。"))

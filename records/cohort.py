@@ -19,6 +19,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuexin.refused import Refused
 from xuexin.staff import staff_sees_everyone
 
 from .models import Enrollment
@@ -34,21 +35,13 @@ REPORT_CLOSED_REASON = "学校撤销了该学籍"
 enrollment_withdrawn = Signal()
 
 
-class BulkRefused(Exception):
-    """Nothing was changed; ``message`` says which row stopped the whole selection."""
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def _locked(ids: Iterable[int]) -> list[Enrollment]:
     # A fixed order, so two bulk changes over overlapping selections cannot deadlock.
     return list(Enrollment.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
 
 
-def _refuse(enrollment: Enrollment, problem: object) -> BulkRefused:
-    return BulkRefused(ERR_ROW % {"number": enrollment.student_number, "problem": problem})
+def _refuse(enrollment: Enrollment, problem: object) -> Refused:
+    return Refused(ERR_ROW % {"number": enrollment.student_number, "problem": problem})
 
 
 @transaction.atomic
@@ -118,7 +111,7 @@ def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:
 def enrollments_restore(*, ids: Iterable[int], note: str, actor) -> int:
     """A national administrator undoes 撤销; return how many were restored."""
     if not staff_sees_everyone(actor):
-        raise BulkRefused(ERR_RESTORE_NATIONAL_ONLY)
+        raise Refused(ERR_RESTORE_NATIONAL_ONLY)
     restored = 0
     for enrollment in _locked(ids):
         if enrollment.withdrawn_at is None:

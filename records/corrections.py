@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
 from xuexin.notifications import notify
+from xuexin.refused import Refused
 from xuexin.staff import staff_sees_everyone
 
 from . import display
@@ -80,12 +81,6 @@ RECORD_MODELS: dict[str, type[models.Model]] = {
     "qualification": Qualification,
     "degree": DegreeAward,
 }
-
-
-class CorrectionRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def record_kind(record: models.Model) -> str:
@@ -213,7 +208,7 @@ def correction_submit(
         **{kind: record}, field=field, status__in=OPEN_CORRECTION_STATUSES
     ).exists()
     if already_open:
-        raise CorrectionRefused(ERR_ALREADY_OPEN)
+        raise Refused(ERR_ALREADY_OPEN)
     correction = CorrectionRequest(
         requester=requester,
         person=record.person,  # type: ignore[attr-defined]
@@ -327,7 +322,7 @@ def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> s
                 reason=f"更正申请 {locked.public_id}：{locked.reason}",
                 tell_student=False,  # the correction's answer tells them
             )
-        except identity_changes.IdentityChangeRefused as refused:
+        except Refused as refused:
             raise ValidationError(str(refused.message)) from None
         _close(locked, CorrectionStatus.CORRECTED, reviewer, note)
         return APPLIED
@@ -339,7 +334,7 @@ def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> s
             requested_by=reviewer,
             correction=locked,
         )
-    except identity_changes.IdentityChangeRefused as refused:
+    except Refused as refused:
         raise ValidationError(str(refused.message)) from None
     locked.status = CorrectionStatus.REVIEWING
     locked.save(update_fields=["status", "updated_at"])
@@ -363,7 +358,7 @@ def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:
 @transaction.atomic
 def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> None:
     if not note.strip():
-        raise CorrectionRefused(ERR_REJECT_NEEDS_NOTE)
+        raise Refused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_open(correction)
     _refuse_if_escalated(locked, reviewer)
     change = _pending_identity_change(locked)

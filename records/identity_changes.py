@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .models import (
@@ -63,12 +64,6 @@ ERR_REJECT_NEEDS_NOTE = gettext_lazy("驳回时请填写原因")
 REASONS_SEPARATOR = gettext_lazy("；")
 
 
-class IdentityChangeRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def school_ids_of(person: Person) -> set[int]:
     """The schools with a (not withdrawn) record of this person."""
     ids = set(
@@ -95,8 +90,8 @@ def reasons_text(person: Person) -> str:
     return str(REASONS_SEPARATOR).join(lock_reasons(person))
 
 
-def _national_only(person: Person) -> IdentityChangeRefused:
-    return IdentityChangeRefused(ERR_NATIONAL_ADMIN_ONLY % {"reasons": reasons_text(person)})
+def _national_only(person: Person) -> Refused:
+    return Refused(ERR_NATIONAL_ADMIN_ONLY % {"reasons": reasons_text(person)})
 
 
 def may_change_identity(user, person: Person) -> bool:
@@ -133,12 +128,12 @@ def check_new_document(person: Person, id_type: str, id_number: str) -> None:
         return
     others = Person.objects.filter(id_type=id_type, id_number=id_number)
     if others.exclude(pk=person.pk).exists():
-        raise IdentityChangeRefused(ERR_WOULD_MERGE)
+        raise Refused(ERR_WOULD_MERGE)
     holders = get_user_model().objects.filter(
         id_type=id_type, id_number=id_number, is_active=True, identity_disputed=False
     )
     if holders.exclude(person=person).exists():
-        raise IdentityChangeRefused(ERR_ID_OF_ANOTHER_ACCOUNT)
+        raise Refused(ERR_ID_OF_ANOTHER_ACCOUNT)
 
 
 @transaction.atomic
@@ -153,7 +148,7 @@ def person_identity_update(
 ) -> list[str]:
     """Change identity fields of ``person`` and of every account bound to it, at once.
 
-    Returns the names of the fields that changed. Raises ``IdentityChangeRefused`` (not this
+    Returns the names of the fields that changed. Raises ``Refused`` (not this
     user's to change, a merge, another account's ID), ``ValidationError`` (model rules) or
     ``StaleVersion`` (someone saved the person meanwhile).
     """
@@ -205,10 +200,10 @@ def previous_values(person: Person) -> dict[str, str]:
 def validate_request(*, person: Person, values: dict[str, object]) -> dict[str, object]:
     """The normalised new values, if a request for them may be filed now."""
     if IdentityChange.objects.filter(person=person, status=IdentityChangeStatus.PENDING).exists():
-        raise IdentityChangeRefused(ERR_PENDING_EXISTS)
+        raise Refused(ERR_PENDING_EXISTS)
     trial = _trial(person, values)
     if all(getattr(trial, name) == getattr(person, name) for name in IDENTITY_FIELDS):
-        raise IdentityChangeRefused(ERR_NOTHING_CHANGES)
+        raise Refused(ERR_NOTHING_CHANGES)
     return _values_of(trial)
 
 
@@ -238,7 +233,7 @@ def identity_change_submit(
 def _lock_pending(change: IdentityChange) -> IdentityChange:
     locked = IdentityChange.objects.select_for_update().select_related("person").get(pk=change.pk)
     if locked.status != IdentityChangeStatus.PENDING:
-        raise IdentityChangeRefused(ERR_ALREADY_DECIDED)
+        raise Refused(ERR_ALREADY_DECIDED)
     return locked
 
 
@@ -270,7 +265,7 @@ def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "")
             tell_student=locked.correction_id is None,
         )
     except ValidationError as error:
-        raise IdentityChangeRefused("；".join(error.messages)) from None
+        raise Refused("；".join(error.messages)) from None
     _decide(locked, IdentityChangeStatus.APPROVED, reviewer, note)
     if locked.correction_id:
         corrections.correction_close_after_identity_change(
@@ -284,7 +279,7 @@ def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> No
     from . import corrections
 
     if not note.strip():
-        raise IdentityChangeRefused(ERR_REJECT_NEEDS_NOTE)
+        raise Refused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_pending(change)
     if not staff_sees_everyone(reviewer):
         raise _national_only(locked.person)

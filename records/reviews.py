@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xuexin.notifications import notify
+from xuexin.refused import Refused
 
 from .models import Person, PhotoReview
 
@@ -15,12 +16,6 @@ ERR_DISMISS_NEEDS_NOTE = gettext_lazy("驳回时请填写原因，学生会看�
 
 class ReviewAlreadyDecided(Exception):
     pass
-
-
-class ReviewRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def notify_person_on_commit(person: Person, text: str, subject: str) -> None:
@@ -72,7 +67,7 @@ def photo_review_handle(*, review: PhotoReview, reviewer, note: str = "") -> Pho
 def photo_review_dismiss(*, review: PhotoReview, reviewer, note: str) -> PhotoReview:
     """The school checked and the photo is right; the student reads why."""
     if not note.strip():
-        raise ReviewRefused(ERR_DISMISS_NEEDS_NOTE)
+        raise Refused(ERR_DISMISS_NEEDS_NOTE)
     locked = _decide(review, reviewer=reviewer, state=PhotoReview.State.DISMISSED, note=note)
     notify_person_on_commit(
         locked.enrollment.person,

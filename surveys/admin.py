@@ -24,6 +24,7 @@ from audit.models import AccessAction
 from audit.services import access_record
 from records import codes
 from records.models import School
+from xuexin.refused import Refused
 from xuexin.staff import staff_sees_everyone
 
 from . import eligibility, exports, results, services
@@ -279,7 +280,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
         survey = self._runner_survey(request, object_id)
         try:
             result = action(survey=survey, by=request.user)
-        except services.SurveyRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
             return self._back(survey)
         # Banners show the change on the next page; if the cache cannot be reached, within

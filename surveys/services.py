@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from records.models import Enrollment, Person
 from xuexin.logging import log_event
+from xuexin.refused import Refused
 
 from .forms import Answers
 from .models import (
@@ -45,13 +46,7 @@ ERR_SKIP_RULE = gettext_lazy(
 )
 
 
-class SurveyRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class AlreadySubmitted(SurveyRefused):
+class AlreadySubmitted(Refused):
     def __init__(self) -> None:
         super().__init__(ERR_ALREADY_SUBMITTED)
 
@@ -94,7 +89,7 @@ def _open_response(
     """The person's response row, locked; refused when the survey is shut or already answered."""
     locked_survey = lock_survey(survey)
     if not locked_survey.is_open:
-        raise SurveyRefused(ERR_NOT_OPEN)
+        raise Refused(ERR_NOT_OPEN)
     other_versions = SurveyResponse.objects.filter(
         survey__series=survey.series, person=person, status=ResponseStatus.SUBMITTED
     ).exclude(survey=survey)
@@ -197,7 +192,7 @@ def survey_publish(*, survey: Survey, by) -> Survey:
     locked = lock_survey(survey)
     problems = publish_problems(locked, timezone.localdate())
     if problems:
-        raise SurveyRefused(" ".join(problems))
+        raise Refused(" ".join(problems))
     now = timezone.now()
     Survey.objects.filter(series=locked.series, status=SurveyStatus.PUBLISHED).exclude(
         pk=locked.pk
@@ -213,7 +208,7 @@ def survey_publish(*, survey: Survey, by) -> Survey:
 def survey_close(*, survey: Survey, by) -> Survey:
     locked = lock_survey(survey)
     if locked.status != SurveyStatus.PUBLISHED:
-        raise SurveyRefused(ERR_CLOSE_NOT_PUBLISHED)
+        raise Refused(ERR_CLOSE_NOT_PUBLISHED)
     locked.status = SurveyStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from records.decorators import identity_verified_required
 from xuexin import throttle
+from xuexin.refused import Refused
 
 from . import services
 from .eligibility import get_invitation
@@ -50,7 +51,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
                     enrollment_id=invitation.enrollment_id,
                     answers=form.answers,
                 )
-            except services.SurveyRefused as refused:
+            except Refused as refused:
                 messages.error(request, refused.message)
             else:
                 if draft:

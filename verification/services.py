@@ -15,6 +15,7 @@ from records.masking import public_birth_month, public_id_mask
 from records.models import DegreeAward, Enrollment, Qualification
 from xuexin.logging import log_event
 from xuexin.network import request_network
+from xuexin.refused import Refused
 
 from . import codes, consent, signing
 from .models import ReportKind, VerificationEvent, VerificationReport
@@ -61,12 +62,6 @@ PERSON_FIELDS = {"name", "gender", "birth_date", "ethnicity"}
 # What the student may leave out of a report (besides the photo, ``show_photo``).
 HIDEABLE_FIELDS = ("id_number", "birth_date", "ethnicity")
 PHOTO = "photo"  # the name the photo goes by in a payload's "hidden" list
-
-
-class ReportRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def _value(record: models.Model, name: str) -> str:
@@ -170,7 +165,7 @@ def report_issue(
     type(record).objects.select_for_update().filter(pk=record.pk).first()
     live = VerificationReport.objects.live().filter(**{field: record}).count()
     if live >= MAX_LIVE_PER_RECORD:
-        raise ReportRefused(ERR_TOO_MANY_LIVE % {"limit": MAX_LIVE_PER_RECORD})
+        raise Refused(ERR_TOO_MANY_LIVE % {"limit": MAX_LIVE_PER_RECORD})
     now = timezone.now()
     for _attempt in range(5):
         report = VerificationReport(
@@ -208,7 +203,7 @@ def report_extend(*, report: VerificationReport, months: int) -> VerificationRep
     """Same code, a new validity from today, and today's data signed afresh."""
     locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
     if not locked.is_live():
-        raise ReportRefused(ERR_NOT_LIVE)
+        raise Refused(ERR_NOT_LIVE)
     locked.valid_until = _valid_until(months)
     locked.updated_at = timezone.now()
     _sign_into(locked)

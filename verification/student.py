@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
+from xuexin.refused import Refused
 
 from . import consent, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
@@ -64,7 +65,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
                 hidden_fields=form.hidden_fields(),
                 consent_version=consent.VERSION,
             )
-        except services.ReportRefused as refused:
+        except Refused as refused:
             form.add_error("record", str(refused.message))
         else:
             messages.success(request, _("在线验证报告已生成。"))
@@ -147,7 +148,7 @@ def recipient_add(request: HttpRequest, public_id) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 valid_until=form.cleaned_data["valid_until"],
             )
-        except services.ReportRefused as refused:
+        except Refused as refused:
             form.add_error(None, str(refused.message))
         else:
             messages.success(request, _("出具对象验证码已生成。"))
@@ -174,7 +175,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
             recipients.recipient_extend(
                 recipient=recipient, valid_until=form.cleaned_data["valid_until"]
             )
-        except services.ReportRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
         else:
             messages.success(request, _("出具对象验证码的有效期已更改，验证码不变。"))
@@ -202,7 +203,7 @@ def report_extend(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             services.report_extend(report=report, months=form.cleaned_data["months"])
-        except services.ReportRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
         else:
             messages.success(request, _("有效期已延长，在线验证码不变。"))

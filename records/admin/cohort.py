@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.refused import Refused
 from xuexin.staff import staff_sees_everyone
 
 from .. import codes, cohort
@@ -106,7 +107,7 @@ def _action(
         if confirmed and form.is_valid():
             try:
                 text = apply(request, queryset, form.cleaned_data)
-            except cohort.BulkRefused as refused:
+            except Refused as refused:
                 messages.error(
                     request, _("未修改任何学籍：%(problem)s") % {"problem": refused.message}
                 )

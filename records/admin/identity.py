@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 from xuexin.admin_decisions import NO_DECISION, OneDecisionMessageMixin
+from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import identity_changes
@@ -53,7 +54,7 @@ class IdentityChangeRequestForm(forms.ModelForm):
         values = {name: data.get(name) for name in identity_changes.IDENTITY_FIELDS}
         try:
             data.update(identity_changes.validate_request(person=person, values=values))
-        except identity_changes.IdentityChangeRefused as refused:
+        except Refused as refused:
             raise ValidationError(str(refused.message)) from None
         except ValidationError as error:
             raise ValidationError(error.messages) from None
@@ -253,7 +254,7 @@ class IdentityChangeAdmin(
             else:
                 self.report(request, messages.INFO, NO_DECISION)
                 return
-        except identity_changes.IdentityChangeRefused as refused:
+        except Refused as refused:
             self.report(request, messages.ERROR, refused.message)
         else:
             self.report(request, messages.SUCCESS, done)

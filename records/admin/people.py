@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
+from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import identity_changes
@@ -202,7 +203,7 @@ class PersonForm(StaffEditForm):
                 identity_changes.check_new_document(
                     self.instance, str(id_type), normalize_id_number(str(id_type), str(id_number))
                 )
-            except identity_changes.IdentityChangeRefused as refused:
+            except Refused as refused:
                 self.add_error("id_number", str(refused.message))
         return data
 

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import photo_batch
@@ -100,7 +101,7 @@ class PhotoBatchMixin:
                     key=form.cleaned_data["key"],
                     upload=form.cleaned_data["archive"],
                 )
-            except photo_batch.BatchRefused as refused:
+            except Refused as refused:
                 form.add_error("archive", str(refused.message))
             else:
                 # After the POST, a page of its own: reloading it repeats nothing.
@@ -127,13 +128,13 @@ class PhotoBatchMixin:
         upload_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_photo_batch")
         try:
             batch = photo_batch.photo_batch_load(user=request.user, token=token)
-        except photo_batch.BatchRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
             return HttpResponseRedirect(upload_url)
         if request.method == "POST":
             try:
                 count = photo_batch.photo_batch_apply(user=request.user, token=token)
-            except photo_batch.BatchRefused as refused:
+            except Refused as refused:
                 messages.error(request, _("没有更换任何照片：%(why)s") % {"why": refused.message})
                 return HttpResponseRedirect(upload_url)
             messages.success(request, _("已更换 %(count)d 名学生的学历照片。") % {"count": count})

@@ -27,6 +27,7 @@ from xuexin.admin_decisions import (
     OneDecisionMessageMixin,
     decision_action,
 )
+from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import corrections, reviews
@@ -111,7 +112,7 @@ def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> str:
 def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:
     try:
         reviews.photo_review_dismiss(review=review, reviewer=reviewer, note=note)
-    except reviews.ReviewRefused as refused:
+    except Refused as refused:
         raise ValidationError(str(refused.message)) from None
     return "applied"
 
@@ -239,7 +240,7 @@ def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> str:
 def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> str:
     try:
         corrections.correction_reject(correction=correction, reviewer=reviewer, note=note)
-    except corrections.CorrectionRefused as refused:
+    except Refused as refused:
         raise ValidationError(str(refused.message)) from None
     return "applied"
 
@@ -355,7 +356,7 @@ class CorrectionRequestAdmin(
             self.report(request, messages.WARNING, ALREADY_DECIDED % {"status": status})
         except corrections.CorrectionEscalated:
             self.report(request, messages.WARNING, corrections.ERR_ESCALATED)
-        except corrections.CorrectionRefused as refused:
+        except Refused as refused:
             self.report(request, messages.ERROR, refused.message)
         except ValidationError as error:
             self.report(request, messages.ERROR, "；".join(error.messages))

@@ -14,6 +14,7 @@ from PIL import Image
 from records import corrections
 from records.models import CorrectionEvent, CorrectionRequest, Enrollment, Person
 from tests.twofactor import verified_login
+from xuexin.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +209,7 @@ def test_a_proposal_made_invalid_since_filing_is_not_applied(filed, master, regi
 
 
 def test_rejection_needs_a_note(filed, registrar_b):
-    with pytest.raises(corrections.CorrectionRefused):
+    with pytest.raises(Refused):
         corrections.correction_reject(correction=filed, reviewer=registrar_b, note=" ")
     corrections.correction_reject(correction=filed, reviewer=registrar_b, note="材料不足")
     filed.refresh_from_db()

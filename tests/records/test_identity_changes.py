@@ -20,6 +20,7 @@ from records.models import (
 from records.synthetic import resident_id
 from tests.admin_forms import admin_form_data
 from xuexin.admin_decisions import ALREADY_DECIDED
+from xuexin.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_a_crafted_post_cannot_change_a_locked_identity(registrar_b_client, peop
 
 
 def test_the_service_refuses_a_registrar_even_when_called_directly(registrar_b, people):
-    with pytest.raises(identity_changes.IdentityChangeRefused):
+    with pytest.raises(Refused):
         identity_changes.person_identity_update(
             person=people["张测试"], values={"name": "张改名"}, actor=registrar_b, reason="x"
         )
@@ -180,7 +181,7 @@ def test_a_registrar_cannot_decide_a_request(registrar_b_client, registrar_b, pe
     change = IdentityChange.objects.get()
     url = reverse("admin:records_identitychange_change", args=[change.pk])
     registrar_b_client.post(url, {"decision": "approve"})
-    with pytest.raises(identity_changes.IdentityChangeRefused):
+    with pytest.raises(Refused):
         identity_changes.identity_change_approve(change=change, reviewer=registrar_b)
     change.refresh_from_db()
     assert change.status == "pending" and Person.objects.get(name="张测试")

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from verification import forms, recipients, services, signing
 from verification.models import RecipientCode, VerificationEvent
+from xuexin.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +230,7 @@ def test_the_next_day_brings_new_codes(student, master):
 
 def test_no_code_for_a_closed_report(student_client, report):
     services.report_close(report=report, reason="x")
-    with pytest.raises(services.ReportRefused):
+    with pytest.raises(Refused):
         make(report)
     assert (
         "recipient-add"
