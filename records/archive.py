@@ -7,6 +7,10 @@ own rows: someone else's is a 404, the same as a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -88,75 +92,50 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "records/archive_home.html", context)
 
 
-@archive_page
-@require_GET
-def xueji(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    enrollments = _enrollments(person) if person else []
-    context = {"enrollments": enrollments, "person": person, "tab": "xueji"}
-    return render(request, "records/xueji.html", context)
+def _qualifications(person: Person) -> list[Qualification]:
+    rows = Qualification.objects.for_person(person)
+    return list(rows.select_related("school", "person", "enrollment"))
+
+
+def _degrees(person: Person) -> list[DegreeAward]:
+    return list(DegreeAward.objects.for_person(person).select_related("school", "person"))
+
+
+def _exams(person: Person) -> list[ExamRegistration]:
+    return list(ExamRegistration.objects.filter(person=person).select_related("target_school"))
+
+
+def _destinations(person: Person) -> list[GraduateDestination]:
+    rows = GraduateDestination.objects.filter(person=person, enrollment__withdrawn_at__isnull=True)
+    return list(rows.select_related("enrollment__school"))
+
+
+@dataclass(frozen=True)
+class Tab:
+    template: str
+    rows_name: str  # what the template calls the rows
+    rows: Callable[[Person], list[Any]]
+
+
+# The tabs of 高等教育信息, by the name their URL carries (records/urls.py).
+TABS = {
+    "xueji": Tab("records/xueji.html", "enrollments", _enrollments),
+    "xueli": Tab("records/xueli.html", "qualifications", _qualifications),
+    "xuewei": Tab("records/xuewei.html", "degrees", _degrees),
+    "kaoyan": Tab("records/kaoyan.html", "exams", _exams),
+    "quxiang": Tab("records/quxiang.html", "destinations", _destinations),
+}
 
 
 @archive_page
 @require_GET
-def xueli(request: HttpRequest) -> HttpResponse:
+def tab(request: HttpRequest, tab: str) -> HttpResponse:
+    """One tab of 高等教育信息: the rows of the account's own person (none before binding)."""
+    shown = TABS[tab]
     person = request.user.person
-    qualifications = (
-        list(
-            Qualification.objects.for_person(person).select_related(
-                "school", "person", "enrollment"
-            )
-        )
-        if person
-        else []
-    )
-    context = {"qualifications": qualifications, "person": person, "tab": "xueli"}
-    return render(request, "records/xueli.html", context)
-
-
-@archive_page
-@require_GET
-def xuewei(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    degrees = (
-        list(DegreeAward.objects.for_person(person).select_related("school", "person"))
-        if person
-        else []
-    )
-    return render(
-        request, "records/xuewei.html", {"degrees": degrees, "person": person, "tab": "xuewei"}
-    )
-
-
-@archive_page
-@require_GET
-def kaoyan(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    exams = (
-        list(ExamRegistration.objects.filter(person=person).select_related("target_school"))
-        if person
-        else []
-    )
-    return render(
-        request, "records/kaoyan.html", {"exams": exams, "person": person, "tab": "kaoyan"}
-    )
-
-
-@archive_page
-@require_GET
-def quxiang(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    destinations = (
-        list(
-            GraduateDestination.objects.filter(
-                person=person, enrollment__withdrawn_at__isnull=True
-            ).select_related("enrollment__school")
-        )
-        if person
-        else []
-    )
-    context = {"destinations": destinations, "person": person, "tab": "quxiang"}
-    return render(request, "records/quxiang.html", context)
+    rows = shown.rows(person) if person else []
+    context = {shown.rows_name: rows, "person": person, "tab": tab}
+    return render(request, shown.template, context)
 
 
 @archive_page
