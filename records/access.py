@@ -1,6 +1,6 @@
 """Who may see which person and record.
 
-Each ``get_*_for_user`` helper returns the object only if the user may see it, and raises
+``get_record_for`` returns the object only if the user may see it, and raises
 Http404 otherwise: someone else's photo gets the same answer as one that does not exist.
 
 - a student sees the records of the person bound to the account, once the identity check passed;
@@ -13,13 +13,16 @@ Http404 otherwise: someone else's photo gets the same answer as one that does no
 from __future__ import annotations
 
 import uuid
+from typing import Any, TypeVar
 
 from django.db import models
 from django.http import Http404
 
 from xuexin.staff import is_registrar, staff_sees_everyone
 
-from .models import Enrollment, Person, Qualification
+from .models import DegreeAward, Enrollment, Person, Qualification
+
+RecordT = TypeVar("RecordT", Enrollment, Qualification, DegreeAward)
 
 
 def persons_visible_to(user) -> models.QuerySet[Person]:
@@ -56,25 +59,15 @@ def parse_public_id(raw: object) -> uuid.UUID:
         raise Http404 from None
 
 
-def get_enrollment_for_user(user, public_id: object) -> Enrollment:
-    enrollment = (
-        records_visible_to(user, Enrollment)
+def get_record_for(user: Any, model: type[RecordT], public_id: object) -> RecordT:
+    """The 学籍, 学历 or 学位 with this public id if ``user`` may see it, else Http404 (the
+    same answer as for one that does not exist)."""
+    found = (
+        records_visible_to(user, model)
         .filter(public_id=parse_public_id(public_id))
         .select_related("person", "school")
         .first()
     )
-    if enrollment is None:
+    if found is None:
         raise Http404
-    return enrollment
-
-
-def get_qualification_for_user(user, public_id: object) -> Qualification:
-    qualification = (
-        records_visible_to(user, Qualification)
-        .filter(public_id=parse_public_id(public_id))
-        .select_related("person", "school")
-        .first()
-    )
-    if qualification is None:
-        raise Http404
-    return qualification
+    return found

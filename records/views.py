@@ -12,8 +12,8 @@ from audit.services import staff_download
 from xuexin.private_files import refuse_staff_without_second_factor
 from xuexin.staff import is_registrar, staff_sees_everyone
 
-from .access import get_enrollment_for_user, get_qualification_for_user
-from .models import CorrectionRequest, School
+from .access import get_record_for
+from .models import CorrectionRequest, Enrollment, Qualification, School
 
 ENROLLMENT_PHOTO_FIELDS = {"admission": "admission_photo", "diploma": "diploma_photo"}
 
@@ -24,7 +24,7 @@ def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> HttpRes
     if field_name is None:
         raise Http404
     refuse_staff_without_second_factor(request)
-    enrollment = get_enrollment_for_user(request.user, public_id)
+    enrollment = get_record_for(request.user, Enrollment, public_id)
     photo = getattr(enrollment, field_name)
     target = f"{enrollment.person} {enrollment} {photo.field.verbose_name}"
     return staff_download(request, AccessAction.DOWNLOAD_PHOTO, target, photo)
@@ -33,7 +33,7 @@ def enrollment_photo(request: HttpRequest, public_id: str, kind: str) -> HttpRes
 @require_GET
 def qualification_photo(request: HttpRequest, public_id: str) -> HttpResponse:
     refuse_staff_without_second_factor(request)
-    qualification = get_qualification_for_user(request.user, public_id)
+    qualification = get_record_for(request.user, Qualification, public_id)
     target = f"{qualification.person} {qualification.school.name} 学历照片"
     return staff_download(request, AccessAction.DOWNLOAD_PHOTO, target, qualification.photo)
 
