@@ -68,7 +68,8 @@ def test_the_captcha_appears_after_three_failures(client, student):
     for _ in range(3):
         login(client, student.phone, "wrong password")
     page = login(client, student.phone)
-    assert page.status_code == 200 and 'name="captcha_1"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'name="captcha_1"' in page.content.decode()
 
 
 def test_the_page_answering_the_third_failure_already_shows_the_captcha(client, student):
@@ -198,5 +199,6 @@ def test_no_password_or_code_reaches_the_logs(client, student, caplog, sms_outbo
     caplog.set_level(logging.DEBUG)
     login(client, student.phone, "a secret wrong password")
     login(client, student.phone)
-    assert "a secret wrong password" not in caplog.text and PASSWORD not in caplog.text
+    assert "a secret wrong password" not in caplog.text
+    assert PASSWORD not in caplog.text
     assert student.id_number not in caplog.text

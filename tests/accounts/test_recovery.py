@@ -69,7 +69,8 @@ def test_the_code_resets_the_password_and_ends_other_sessions(
         "sms_code": last_code(sms_outbox), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
     })  # fmt: skip
     student.refresh_from_db()
-    assert response.status_code == 302 and student.check_password(NEW_PASSWORD)
+    assert response.status_code == 302
+    assert student.check_password(NEW_PASSWORD)
     assert other_device.get("/account/").status_code == 302
 
 
@@ -78,7 +79,8 @@ def test_a_code_for_an_unknown_account_is_never_accepted(client):
     response = client.post(CODE_URL, {
         "sms_code": "123456", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
     })  # fmt: skip
-    assert response.status_code == 200 and response.context["form"].errors["sms_code"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["sms_code"]
 
 
 def test_the_email_link_resets_once(client, student):

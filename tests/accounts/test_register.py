@@ -190,7 +190,8 @@ def test_once_the_code_is_right_a_taken_phone_is_said(client, sms_outbox, studen
     code = last_code(sms_outbox)
     User.objects.filter(pk=student.pk).update(phone=PHONE)  # taken meanwhile
     html = client.post(URL, registration(code)).content.decode()
-    assert str(forms.ERR_PHONE_TAKEN) in html and reverse("accounts:recover-password") in html
+    assert str(forms.ERR_PHONE_TAKEN) in html
+    assert reverse("accounts:recover-password") in html
 
 
 # --- One ID, one account ------------------------------------------------------------------
@@ -200,7 +201,8 @@ def test_a_taken_id_shows_the_way_out_once_the_code_is_right(client, sms_outbox,
     response = register(client, sms_outbox, real_name="张测试", id_number=student.id_number)
     html = response.content.decode()
     assert response.context["id_taken"] is True
-    assert reverse("accounts:recover-username") in html and 'value="re_register"' in html
+    assert reverse("accounts:recover-username") in html
+    assert 'value="re_register"' in html
 
 
 def test_re_registering_needs_no_second_code(client, sms_outbox, student):
@@ -219,7 +221,8 @@ def test_re_registering_creates_a_disputed_account_and_tells_the_owner(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, {**data, "action": "re_register"})
     created = User.objects.get(phone=PHONE)
-    assert created.identity_disputed and created.person is None
+    assert created.identity_disputed
+    assert created.person is None
     assert sms_outbox[-1].phone == student.phone
 
 
@@ -258,4 +261,5 @@ def test_the_database_refuses_two_active_undisputed_accounts_for_one_id(student)
 def test_the_page_is_translated(client):
     client.cookies["django_language"] = "en"
     html = client.get(URL).content.decode()
-    assert "Register" in html and "立即注册" not in html
+    assert "Register" in html
+    assert "立即注册" not in html
