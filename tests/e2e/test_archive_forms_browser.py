@@ -265,8 +265,10 @@ def test_the_report_qr_code_is_whole_and_scans(
                             bottom: drawn.y + drawn.height,
                             shown: [shown.width, shown.height]}; }"""
     )
-    assert geometry["box"][0] > 0 and geometry["box"][0] == geometry["box"][1]
-    assert geometry["right"] <= geometry["box"][0] and geometry["bottom"] <= geometry["box"][1]
+    assert geometry["box"][0] > 0
+    assert geometry["box"][0] == geometry["box"][1]
+    assert geometry["right"] <= geometry["box"][0]
+    assert geometry["bottom"] <= geometry["box"][1]
     assert abs(geometry["shown"][0] - geometry["shown"][1]) < 1
 
     if ZBARIMG is None:
