@@ -124,7 +124,8 @@ def test_two_accounts_never_see_each_others_page(
     other = client_factory()
     other.force_login(other_student)
     mine, theirs = page(student_client), page(other)
-    assert student.person.id_number in mine and student.person.id_number not in theirs
+    assert student.person.id_number in mine
+    assert student.person.id_number not in theirs
     assert other_student.person.id_number in theirs
     assert other_student.person.id_number not in page(student_client)
 

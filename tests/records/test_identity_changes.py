@@ -107,7 +107,8 @@ def test_a_national_administrators_edit_moves_the_account_binding_and_tells_the_
         ZHANG_NEW_ID,
         zhang.pk,
     )
-    assert sms_outbox[-1].phone == student.phone and "姓名、证件号码" in sms_outbox[-1].text
+    assert sms_outbox[-1].phone == student.phone
+    assert "姓名、证件号码" in sms_outbox[-1].text
 
 
 def test_the_person_and_the_account_change_together_or_not_at_all(
@@ -184,7 +185,8 @@ def test_a_registrar_cannot_decide_a_request(registrar_b_client, registrar_b, pe
     with pytest.raises(Refused):
         identity_changes.identity_change_approve(change=change, reviewer=registrar_b)
     change.refresh_from_db()
-    assert change.status == "pending" and Person.objects.get(name="张测试")
+    assert change.status == "pending"
+    assert Person.objects.get(name="张测试")
 
 
 def test_a_request_for_another_persons_id_is_refused_when_filed(registrar_b_client, people):
@@ -209,7 +211,8 @@ def test_the_national_administrator_approves_and_the_account_follows(
         response = admin_client_.post(url, {"decision": "approve", "note": "材料齐全"})
     change.refresh_from_db()
     student.refresh_from_db()
-    assert change.status == "approved" and student.real_name == "张新名"
+    assert change.status == "approved"
+    assert student.real_name == "张新名"
     assert Person.objects.get(pk=people["张测试"].pk).name == "张新名"
     assert sms_outbox[-1].phone == student.phone
     assert messages_of(response) == ["已通过：学生信息和绑定的账号已更新，并已通知学生。"]

@@ -47,7 +47,8 @@ def bulk(client, url: str, action: str, objects, **extra):
 
 def test_bulk_approve_asks_for_confirmation_first(registrar_b_client, two_requests):
     response = bulk(registrar_b_client, QUEUE, "approve_selected", two_requests)
-    assert response.status_code == 200 and 'name="note"' in response.content.decode()
+    assert response.status_code == 200
+    assert 'name="note"' in response.content.decode()
     assert set(CorrectionRequest.objects.values_list("status", flat=True)) == {"submitted"}
 
 
@@ -88,7 +89,8 @@ def test_a_decision_tells_the_student_by_sms(
             correction=two_requests[0], reviewer=registrar_b, note="材料不足"
         )
     assert sms_outbox[-1].phone == student.phone
-    assert "已驳回" in sms_outbox[-1].text and "材料不足" in sms_outbox[-1].text
+    assert "已驳回" in sms_outbox[-1].text
+    assert "材料不足" in sms_outbox[-1].text
 
 
 @pytest.fixture
