@@ -73,7 +73,8 @@ def test_ticked_fields_are_shown_as_before(student_client, master, student):
     issue(student_client, master, show_photo="on", show_id_number="on", show_birth_date="on",
           show_ethnicity="on")  # fmt: skip
     subject = VerificationReport.objects.get().payload["subject"]
-    assert subject["ethnicity"] == student.person.ethnicity and "id_number" in subject
+    assert subject["ethnicity"] == student.person.ethnicity
+    assert "id_number" in subject
 
 
 def test_the_signed_bytes_hold_no_hidden_value(hidden_report, student):
@@ -103,12 +104,14 @@ def test_the_page_says_hidden_by_the_holder_and_holds_no_hidden_value(
     html = client.get(f"/verify/{hidden_report.code}/").content.decode()
     assert_none_in(html, student.person)
     # 出生年月, 民族, 证件号码 and the photo
-    assert html.count(HIDDEN_ZH) == 4 and "photo.jpg" not in html
+    assert html.count(HIDDEN_ZH) == 4
+    assert "photo.jpg" not in html
 
 
 def test_the_english_page_says_hidden_by_the_holder(client, hidden_report, student):
     html = client.get(f"/verify/{hidden_report.code}/?lang=en").content.decode()
-    assert html.count(HIDDEN_EN) == 4 and HIDDEN_ZH not in html
+    assert html.count(HIDDEN_EN) == 4
+    assert HIDDEN_ZH not in html
 
 
 def test_the_print_view_holds_no_hidden_value(client, hidden_report, student):
