@@ -9,7 +9,7 @@ ARGS ?=
 # Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs everything in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install vc-check migrate seed lint messages check clean bench restore-drill
+.PHONY: run test install vc-check migrate seed lint typecheck messages check clean bench restore-drill
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,14 @@ run: seed
 test: install vc-check
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
+# Style (ruff), then the dependency direction between apps (import-linter, pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# mypy with django-stubs (pyproject.toml). Not yet part of lint: see README "Testing".
+typecheck: install
+	$(VENV)/bin/mypy
 
 check: install
 	$(PY) manage.py check

@@ -19,9 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
-from records.admin.decisions import decision_action
 from records.identity import mask_id_number
+from xuexin.admin_decisions import decision_action
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from . import roles, services
 from .models import IdentityClaim, Notification, OutboxMessage, User
@@ -129,23 +130,23 @@ class UserAdmin(AccessLoggedAdminMixin, BaseUserAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
         # The bulk delete action asks has_delete_permission without an object: check each.
         if any(not self.has_delete_permission(request, user) for user in queryset):
             raise PermissionDenied
         super().delete_queryset(request, queryset)
 
-    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         request._roles_before = roles.snapshot(obj.pk) if change else {}  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         roles.log_change(
             actor=request.user,
             target=form.instance,
             before=getattr(request, "_roles_before", {}),
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
 
 
@@ -169,14 +170,14 @@ class SuperuserOnlyMixin:
 class SuperuserOnlyGroupAdmin(SuperuserOnlyMixin, GroupAdmin):
     """Roles are groups: only superusers change what a role may do, and every change is logged."""
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         log_event(
             "role.permissions_changed",
             actor=request.user.pk,
             role=form.instance.name,
             permissions=form.instance.permissions.count(),
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
 
 
@@ -328,7 +329,7 @@ class IdentityClaimAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     def back_photo(self, obj: IdentityClaim) -> str:
         return _evidence(obj, "back")
 
-    def save_model(self, request: HttpRequest, obj: IdentityClaim, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: IdentityClaim, form, change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         note = form.cleaned_data.get("decision_note", "")
         try:

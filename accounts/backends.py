@@ -29,13 +29,13 @@ def find_login_user(username: str) -> User | None:
 
 
 class PhoneEmailOrIdBackend(ModelBackend):
-    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+    def get_user(self, user_id):
         # Every archive page reads the bound person: load it with the user, in one query, on
         # every request, so a change to the account shows on the next request everywhere.
         user = User.objects.select_related("person").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
-    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
         user = find_login_user(username)
@@ -48,7 +48,7 @@ class PhoneEmailOrIdBackend(ModelBackend):
         return None
 
 
-def axes_username(request, credentials) -> str:  # type: ignore[no-untyped-def]
+def axes_username(request, credentials) -> str:
     """The name axes counts failures under: the account, whichever identifier was typed.
 
     Phone, verified email and ID number of one account share one failure budget (per address),

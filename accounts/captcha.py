@@ -22,7 +22,7 @@ class CaptchaInput(CaptchaTextInput):
     template_name = "accounts/widgets/captcha.html"
     HIDDEN_FIELD_ONLY = ("id", "name", "type", "value")
 
-    def get_context(self, name, value, attrs):  # type: ignore[no-untyped-def]
+    def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         for subwidget in context["widget"]["subwidgets"]:
             subwidget["attrs"].pop("autocorrect", None)

@@ -15,7 +15,7 @@ DEMO_EMAIL_BACKENDS = {
 
 
 @register(Tags.security, deploy=True)
-def no_demo_gateways(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def no_demo_gateways(app_configs, **kwargs):
     if settings.DEBUG:
         return []
     errors = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from captcha.fields import CaptchaField
 from django import forms
@@ -43,13 +44,13 @@ def captcha_field() -> CaptchaField:
 
 
 class PhoneField(forms.CharField):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("手机号"))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "tel"})
 
-    def to_python(self, value):  # type: ignore[no-untyped-def]
+    def to_python(self, value):
         return normalize_mobile(super().to_python(value))
 
     def validate(self, value: str) -> None:
@@ -147,7 +148,7 @@ class RegistrationForm(PasswordPairMixin):
         "agree",
     ]
 
-    def __init__(self, *args: object, proven_phone: str | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, proven_phone: str | None = None, **kwargs: Any) -> None:
         """``proven_phone``: the phone whose SMS code this visitor has already typed correctly.
 
         Until the typed phone is proven, only the format of each field is checked, so the
@@ -213,7 +214,7 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: object, needs_captcha: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, needs_captcha: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if needs_captcha:
             self.fields["captcha"] = captcha_field()
@@ -252,7 +253,7 @@ class RecoverPasswordForm(forms.Form):
 class SetPasswordForm(PasswordPairMixin):
     """A new password for ``user``; ``user=None`` checks only the rules that know nobody."""
 
-    def __init__(self, *args: object, user: User | None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User | None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -269,7 +270,7 @@ class ResetWithCodeForm(SetPasswordForm):
     sms_code = forms.CharField(label=_("短信验证码"), min_length=6, max_length=6)
     field_order = ["sms_code", "password1", "password2"]
 
-    def __init__(self, *args: object, user: User | None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User | None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         if user is not None:
             del self.fields["sms_code"]
@@ -295,7 +296,7 @@ class ChangePhoneForm(CurrentPasswordMixin):
     sms_code = forms.CharField(label=_("短信验证码"), min_length=6, max_length=6, required=False)
     field_order = ["new_phone", "password", "sms_code"]
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -312,7 +313,7 @@ class BindEmailForm(CurrentPasswordMixin):
     email = forms.EmailField(label=_("电子邮箱"))
     field_order = ["email", "password"]
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -370,7 +371,7 @@ class ClaimForm(forms.ModelForm):
         ]
         widgets = {"method": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: object, allow_facts: bool = True, **kwargs: object) -> None:
+    def __init__(self, *args: Any, allow_facts: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not allow_facts:
             self.fields["method"].choices = [

@@ -6,7 +6,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 
 class DatabaseEmailBackend(BaseEmailBackend):
-    def send_messages(self, email_messages) -> int:  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages) -> int:
         from .models import OutboxMessage
 
         for message in email_messages:

@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from records.models import School
+
 ERR_TOO_LONG = _("密码不能超过 %(max_length)d 个字符")
 ERR_PERSONAL_NUMBER = _("密码不能包含本人的手机号或证件号码中的数字")
 ERR_GUESSABLE = _(
@@ -24,7 +26,7 @@ class MaximumLengthValidator:
     def __init__(self, max_length: int = 128) -> None:
         self.max_length = max_length
 
-    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+    def validate(self, password: str, user=None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
                 ERR_TOO_LONG, code="password_too_long", params={"max_length": self.max_length}
@@ -43,7 +45,7 @@ class PersonalNumberValidator:
 
     min_run = 6
 
-    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+    def validate(self, password: str, user=None) -> None:
         if user is None:
             return
         numbers = [getattr(user, "phone", "") or "", getattr(user, "id_number", "") or ""]
@@ -62,12 +64,10 @@ class PersonalNumberValidator:
         return str(ERR_PERSONAL_NUMBER)
 
 
-def context_words(user=None) -> list[str]:  # type: ignore[no-untyped-def]
+def context_words(user=None) -> list[str]:
     """What an attacker who knows the person tries first: the site's names, every school's
     name (all of them, so a refusal never says which school a person attended), and, for a
     known account, its name, phone, email and ID number with the birth date inside it."""
-    from records.models import School
-
     words = list(SITE_WORDS)
     words += School.objects.values_list("name", flat=True)
     if user is None:
@@ -98,7 +98,7 @@ class ContextualStrengthValidator:
     def __init__(self, min_score: int = 2) -> None:
         self.min_score = min_score
 
-    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+    def validate(self, password: str, user=None) -> None:
         from zxcvbn import zxcvbn
 
         # zxcvbn's matchers are quadratic in length; the first 100 characters decide.

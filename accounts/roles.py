@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+
+from xuexin.logging import log_event
 
 NATIONAL_ADMIN = "国家管理员"
 SCHOOL_REGISTRAR = "学校学籍管理员"
@@ -51,7 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 # holds any of the auth/accounts "add" or "change" permissions on users and groups.
 
 
-def ensure_roles(**kwargs: object) -> None:
+def ensure_roles(**kwargs: Any) -> None:
     """Create the role groups and give them exactly their permissions. Idempotent."""
     from django.contrib.auth.models import Group, Permission
 
@@ -89,10 +93,8 @@ def snapshot(user_pk: int | None) -> dict[str, object]:
     }
 
 
-def log_change(*, actor, target, before: dict[str, object], ip: str = "") -> None:  # type: ignore[no-untyped-def]
+def log_change(*, actor, target, before: dict[str, object], ip: str = "") -> None:
     """One structured line per change of roles: who, whom, what (old → new)."""
-    from xuexin.logging import log_event
-
     after = snapshot(target.pk)
     changes = {
         name: {"old": before.get(name), "new": value}

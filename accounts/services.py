@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import ipaddress
 import unicodedata
 from dataclasses import dataclass
 
@@ -20,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from records.models import Enrollment, Person, School
 from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.notifications import notify
 
 from . import notifications
 from .models import IdentityCheckAttempt, IdentityClaim, LoginEvent, User
@@ -56,15 +57,6 @@ def claim_pending_for(id_type: str, id_number: str) -> bool:
         kind=IdentityClaim.Kind.DUPLICATE_ID,
         status=IdentityClaim.Status.PENDING,
     ).exists()
-
-
-def notify(user: User, text: str, subject: str) -> None:
-    """Tell an account holder something by SMS, and by email when one is verified.
-
-    Call it inside the transaction of what it reports: the messages are stored with it and
-    sent after the commit, and again later if the gateway fails (accounts.notifications).
-    """
-    notifications.queue(user, str(text), str(subject))
 
 
 def matching_person(user: User) -> Person | None:
@@ -309,22 +301,6 @@ def claim_reject(*, claim: IdentityClaim, reviewer: User, note: str) -> Identity
         _("学信网（仿真）：身份核验申诉结果"),
     )
     return locked
-
-
-def truncated_ip(raw: str | None) -> str:
-    """Keep the network, drop the host part: enough for "was this me?", not for tracking."""
-    try:
-        address = ipaddress.ip_address(raw or "")
-    except ValueError:
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return str(network)
-
-
-def request_network(request: HttpRequest) -> str:
-    """The truncated network the request came from, as every log line and record keeps it."""
-    return truncated_ip(request.META.get("REMOTE_ADDR"))
 
 
 def record_login(user: User, request: HttpRequest) -> None:

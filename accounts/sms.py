@@ -37,7 +37,7 @@ class BaseBackend:
 
 
 class ConsoleBackend(BaseBackend):
-    def __init__(self, stream=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stdout
 
     def send(self, message: SmsMessage) -> None:

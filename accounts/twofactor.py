@@ -12,23 +12,20 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import segno
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-
-def otp_verified(user) -> bool:  # type: ignore[no-untyped-def]
-    """True when this session passed the TOTP step (set by django_otp's OTPMiddleware)."""
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
-
-
-def staff_needs_second_factor(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_authenticated and user.is_staff and not otp_verified(user))
+from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.notifications import notify
+from xuexin.staff import staff_needs_second_factor
 
 
-def has_confirmed_device(user) -> bool:  # type: ignore[no-untyped-def]
+def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
@@ -63,7 +60,7 @@ def second_factor_redirect(request: HttpRequest, next_url: str) -> HttpResponseR
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
 
 
-def pending_device(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def pending_device(user) -> TOTPDevice:
     """The unconfirmed device being enrolled, created with a fresh random key if needed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
@@ -85,13 +82,6 @@ def qr_svg(device: TOTPDevice) -> SafeString:
 
 def device_confirm(*, request: HttpRequest, device: TOTPDevice) -> None:
     """A new authenticator is a 2FA change: logged, and told to the account's channels."""
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from xuexin.logging import log_event
-
-    from .services import notify, request_network
-
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from records.access import is_registrar
+from xuexin.staff import is_registrar
 
 from .models import AccessLog
 

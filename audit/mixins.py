@@ -20,7 +20,7 @@ class AccessLoggedAdminMixin:
     access_action: str = AccessAction.VIEW_RECORD
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]  # fmt: skip
+                    extra_context=None) -> HttpResponse:  # fmt: skip
         response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
         shown = getattr(response, "context_data", {}).get("original")
         if request.method == "GET" and response.status_code == 200 and shown is not None:
@@ -28,7 +28,7 @@ class AccessLoggedAdminMixin:
             access_record(request=request, action=self.access_action, target=f"{label} {shown}")
         return response
 
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)  # type: ignore[misc]
         if request.method == "GET" and response.status_code == 200:
             label = self.model._meta.verbose_name_plural  # type: ignore[attr-defined]

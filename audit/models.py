@@ -7,6 +7,8 @@ exporting a roster leaves one row here. Rows are written once and never changed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -40,10 +42,10 @@ class AccessLogQuerySet(models.QuerySet):
     the client.
     """
 
-    def update(self, **kwargs: object) -> int:
+    def update(self, **kwargs: Any) -> int:
         raise AppendOnly("access log rows are never changed")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise AppendOnly("access log rows are never deleted")
 
     update.queryset_only = True  # type: ignore[attr-defined]
@@ -79,10 +81,10 @@ class AccessLog(models.Model):
         when = timezone.localtime(self.created_at)
         return f"{when:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnly("access log rows are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any):
         raise AppendOnly("access log rows are never deleted")

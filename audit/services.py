@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.services import request_network
 from xuexin.logging import redact
+from xuexin.network import request_network
+from xuexin.private_files import private_file_response
 
 from .models import AccessAction, AccessLog
 
@@ -22,3 +23,11 @@ def access_record(*, request: HttpRequest, action: AccessAction, target: str) ->
         path=redact(request.get_full_path())[:300],
         ip_prefix=request_network(request),
     )
+
+
+def staff_download(request: HttpRequest, action: AccessAction, target: str, field_file):
+    """Serve a private file; a staff member's download lands in the access log first."""
+    response = private_file_response(field_file)
+    if request.user.is_staff:
+        access_record(request=request, action=action, target=target)
+    return response

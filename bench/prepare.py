@@ -45,12 +45,12 @@ PHONE_PREFIX = "19"  # then the scale index, nine digits: never a demo login's n
 CHUNK = 2000
 
 
-def _chunks(items: list, size: int = CHUNK):  # type: ignore[no-untyped-def]
+def _chunks(items: list, size: int = CHUNK):
     for first in range(0, len(items), size):
         yield items[first : first + size]
 
 
-def _issue(pairs: list, path: Path) -> None:  # type: ignore[type-arg]
+def _issue(pairs: list, path: Path) -> None:
     """Issue a report for each (student, enrolment), through the portal's own service;
     write "user-id code" lines to ``path``."""
     from django.db import transaction
@@ -67,7 +67,7 @@ def _issue(pairs: list, path: Path) -> None:  # type: ignore[type-arg]
     path.write_text("".join(lines))
 
 
-def _issue_in_parallel(pairs: list, directory: Path) -> dict[int, str]:  # type: ignore[type-arg]
+def _issue_in_parallel(pairs: list, directory: Path) -> dict[int, str]:
     """Reports cost a few milliseconds of Python each (the signed payload and its ID mask):
     one process per core, each with its own share and its own database connection."""
     from django.db import connections
@@ -101,7 +101,7 @@ def _issue_in_parallel(pairs: list, directory: Path) -> dict[int, str]:  # type:
     return codes
 
 
-def write_sessions(directory: Path, users: list) -> int:  # type: ignore[type-arg]
+def write_sessions(directory: Path, users: list) -> int:
     """A fresh session per student, as ``login()`` leaves it, written straight to django_session;
     ``students.txt`` gets their cookies (the sessions it listed before are deleted)."""
     from django.conf import settings

@@ -41,7 +41,7 @@ def _clear_caches() -> None:
         caches[alias].clear()
 
 
-def _request(client, path: str, keys: str, line: str):  # type: ignore[no-untyped-def]
+def _request(client, path: str, keys: str, line: str):
     from django.conf import settings
 
     client.cookies.clear()

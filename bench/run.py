@@ -161,7 +161,7 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=BASE_DIR, env=env, check=True, **kwargs)
 
 
@@ -328,7 +328,7 @@ def check_keys(files: Path) -> None:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

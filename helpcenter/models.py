@@ -8,6 +8,7 @@ publish in Chinese first.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -100,11 +101,11 @@ class RenewingQuerySet(models.QuerySet):
     ``snapshot``), so an ``update()`` or ``bulk_update()`` renews that version instead of
     leaving the old renderings in place."""
 
-    def update(self, **kwargs: object) -> int:
+    def update(self, **kwargs: Any) -> int:
         kwargs.setdefault("updated_at", timezone.now())
         return super().update(**kwargs)
 
-    def bulk_update(self, objs, fields, batch_size=None) -> int:  # type: ignore[no-untyped-def]
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
         now = timezone.now()
         for obj in objs:
             obj.updated_at = now

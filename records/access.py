@@ -1,6 +1,6 @@
 """Who may see which person and record.
 
-Each ``get_*_for_user`` helper returns the object only if the user may see it, and raises
+``get_record_for`` returns the object only if the user may see it, and raises
 Http404 otherwise: someone else's photo gets the same answer as one that does not exist.
 
 - a student sees the records of the person bound to the account, once the identity check passed;
@@ -13,24 +13,19 @@ Http404 otherwise: someone else's photo gets the same answer as one that does no
 from __future__ import annotations
 
 import uuid
+from typing import Any, TypeVar
 
 from django.db import models
 from django.http import Http404
 
-from .models import Enrollment, Person, Qualification
+from xuexin.staff import is_registrar, staff_sees_everyone
+
+from .models import DegreeAward, Enrollment, Person, Qualification
+
+RecordT = TypeVar("RecordT", Enrollment, Qualification, DegreeAward)
 
 
-def staff_sees_everyone(user) -> bool:  # type: ignore[no-untyped-def]
-    if not (user.is_active and user.is_staff):
-        return False
-    return bool(user.is_superuser or (not user.school_id and user.has_perm("records.view_person")))
-
-
-def is_registrar(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_active and user.is_staff and not user.is_superuser and user.school_id)
-
-
-def persons_visible_to(user) -> models.QuerySet[Person]:  # type: ignore[no-untyped-def]
+def persons_visible_to(user) -> models.QuerySet[Person]:
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
     if staff_sees_everyone(user):
@@ -42,7 +37,7 @@ def persons_visible_to(user) -> models.QuerySet[Person]:  # type: ignore[no-unty
     return Person.objects.none()
 
 
-def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:  # type: ignore[no-untyped-def]
+def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:
     """Enrollments, qualifications or degrees this user may read."""
     if not user.is_authenticated or not user.is_active:
         return model.objects.none()
@@ -64,25 +59,15 @@ def parse_public_id(raw: object) -> uuid.UUID:
         raise Http404 from None
 
 
-def get_enrollment_for_user(user, public_id: object) -> Enrollment:  # type: ignore[no-untyped-def]
-    enrollment = (
-        records_visible_to(user, Enrollment)
+def get_record_for(user: Any, model: type[RecordT], public_id: object) -> RecordT:
+    """The 学籍, 学历 or 学位 with this public id if ``user`` may see it, else Http404 (the
+    same answer as for one that does not exist)."""
+    found = (
+        records_visible_to(user, model)
         .filter(public_id=parse_public_id(public_id))
         .select_related("person", "school")
         .first()
     )
-    if enrollment is None:
+    if found is None:
         raise Http404
-    return enrollment
-
-
-def get_qualification_for_user(user, public_id: object) -> Qualification:  # type: ignore[no-untyped-def]
-    qualification = (
-        records_visible_to(user, Qualification)
-        .filter(public_id=parse_public_id(public_id))
-        .select_related("person", "school")
-        .first()
-    )
-    if qualification is None:
-        raise Http404
-    return qualification
+    return found

@@ -7,6 +7,10 @@ own rows: someone else's is a 404, the same as a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,11 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import identity_verified_required
 from xuexin import throttle
+from xuexin.private_files import private_file_response
+from xuexin.refused import Refused
 
 from . import corrections
 from .access import parse_public_id
+from .decorators import identity_verified_required
 from .forms import BindForm, CorrectionForm, PhotoReviewForm, photo_of
 from .models import (
     CorrectionEvent,
@@ -34,7 +40,6 @@ from .models import (
     PhotoReview,
     Qualification,
 )
-from .views import private_file_response
 
 # Lazy: a message built at import would always be Chinese, whatever the reader chose.
 ERR_BIND_FAILED = gettext_lazy(
@@ -43,12 +48,12 @@ ERR_BIND_FAILED = gettext_lazy(
 )
 
 
-def archive_page(view):  # type: ignore[no-untyped-def]
+def archive_page(view):
     """Identity checked, never cached (personal data), GET only unless the view says more."""
     return identity_verified_required(never_cache(view))
 
 
-def _enrollments(person) -> list[Enrollment]:  # type: ignore[no-untyped-def]
+def _enrollments(person) -> list[Enrollment]:
     reviews = Prefetch("photo_reviews", queryset=PhotoReview.objects.order_by("kind"))
     enrollments = list(
         Enrollment.objects.for_person(person)
@@ -87,75 +92,50 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "records/archive_home.html", context)
 
 
-@archive_page
-@require_GET
-def xueji(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    enrollments = _enrollments(person) if person else []
-    context = {"enrollments": enrollments, "person": person, "tab": "xueji"}
-    return render(request, "records/xueji.html", context)
+def _qualifications(person: Person) -> list[Qualification]:
+    rows = Qualification.objects.for_person(person)
+    return list(rows.select_related("school", "person", "enrollment"))
+
+
+def _degrees(person: Person) -> list[DegreeAward]:
+    return list(DegreeAward.objects.for_person(person).select_related("school", "person"))
+
+
+def _exams(person: Person) -> list[ExamRegistration]:
+    return list(ExamRegistration.objects.filter(person=person).select_related("target_school"))
+
+
+def _destinations(person: Person) -> list[GraduateDestination]:
+    rows = GraduateDestination.objects.filter(person=person, enrollment__withdrawn_at__isnull=True)
+    return list(rows.select_related("enrollment__school"))
+
+
+@dataclass(frozen=True)
+class Tab:
+    template: str
+    rows_name: str  # what the template calls the rows
+    rows: Callable[[Person], list[Any]]
+
+
+# The tabs of 高等教育信息, by the name their URL carries (records/urls.py).
+TABS = {
+    "xueji": Tab("records/xueji.html", "enrollments", _enrollments),
+    "xueli": Tab("records/xueli.html", "qualifications", _qualifications),
+    "xuewei": Tab("records/xuewei.html", "degrees", _degrees),
+    "kaoyan": Tab("records/kaoyan.html", "exams", _exams),
+    "quxiang": Tab("records/quxiang.html", "destinations", _destinations),
+}
 
 
 @archive_page
 @require_GET
-def xueli(request: HttpRequest) -> HttpResponse:
+def tab(request: HttpRequest, tab: str) -> HttpResponse:
+    """One tab of 高等教育信息: the rows of the account's own person (none before binding)."""
+    shown = TABS[tab]
     person = request.user.person
-    qualifications = (
-        list(
-            Qualification.objects.for_person(person).select_related(
-                "school", "person", "enrollment"
-            )
-        )
-        if person
-        else []
-    )
-    context = {"qualifications": qualifications, "person": person, "tab": "xueli"}
-    return render(request, "records/xueli.html", context)
-
-
-@archive_page
-@require_GET
-def xuewei(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    degrees = (
-        list(DegreeAward.objects.for_person(person).select_related("school", "person"))
-        if person
-        else []
-    )
-    return render(
-        request, "records/xuewei.html", {"degrees": degrees, "person": person, "tab": "xuewei"}
-    )
-
-
-@archive_page
-@require_GET
-def kaoyan(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    exams = (
-        list(ExamRegistration.objects.filter(person=person).select_related("target_school"))
-        if person
-        else []
-    )
-    return render(
-        request, "records/kaoyan.html", {"exams": exams, "person": person, "tab": "kaoyan"}
-    )
-
-
-@archive_page
-@require_GET
-def quxiang(request: HttpRequest) -> HttpResponse:
-    person = request.user.person
-    destinations = (
-        list(
-            GraduateDestination.objects.filter(
-                person=person, enrollment__withdrawn_at__isnull=True
-            ).select_related("enrollment__school")
-        )
-        if person
-        else []
-    )
-    context = {"destinations": destinations, "person": person, "tab": "quxiang"}
-    return render(request, "records/quxiang.html", context)
+    rows = shown.rows(person) if person else []
+    context = {shown.rows_name: rows, "person": person, "tab": tab}
+    return render(request, shown.template, context)
 
 
 @archive_page
@@ -245,7 +225,7 @@ def _own_enrollment(request: HttpRequest, raw_id: str | None) -> Enrollment:
     return _own_record(request, f"enrollment:{raw_id or ''}")
 
 
-def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-untyped-def]
+def _own_record(request: HttpRequest, token: str | None):
     """A record of the student's own, from ``kind:public-id``; anything else is a 404."""
     person = request.user.person
     kind, _sep, raw_id = (token or "").partition(":")
@@ -263,7 +243,7 @@ def _own_record(request: HttpRequest, token: str | None):  # type: ignore[no-unt
     return found
 
 
-def _own_corrections(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_corrections(request: HttpRequest):
     return CorrectionRequest.objects.filter(requester=request.user)
 
 
@@ -297,7 +277,7 @@ def correction_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 evidence=data.get("evidence"),
             )
-        except corrections.CorrectionRefused as refused:
+        except Refused as refused:
             form.add_error("field", str(refused.message))
         else:
             messages.success(request, _("更正申请已提交，学校审核后会更新处理进度。"))

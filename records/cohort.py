@@ -15,10 +15,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .access import staff_sees_everyone
+from xuexin.refused import Refused
+from xuexin.staff import staff_sees_everyone
+
 from .models import Enrollment
 from .versioning import save_versioned
 
@@ -27,13 +30,9 @@ ERR_WITHDRAWN_ROW = _("该学籍已撤销，不能修改学籍状态")
 ERR_RESTORE_NATIONAL_ONLY = _("只有国家管理员可以恢复已撤销的学籍")
 REPORT_CLOSED_REASON = "学校撤销了该学籍"
 
-
-class BulkRefused(Exception):
-    """Nothing was changed; ``message`` says which row stopped the whole selection."""
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
+# Sent inside the withdrawing transaction with ``enrollment``; verification closes the
+# 学籍's live reports (verification.signals), so they close or stay open with the 撤销.
+enrollment_withdrawn = Signal()
 
 
 def _locked(ids: Iterable[int]) -> list[Enrollment]:
@@ -41,8 +40,8 @@ def _locked(ids: Iterable[int]) -> list[Enrollment]:
     return list(Enrollment.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
 
 
-def _refuse(enrollment: Enrollment, problem: object) -> BulkRefused:
-    return BulkRefused(ERR_ROW % {"number": enrollment.student_number, "problem": problem})
+def _refuse(enrollment: Enrollment, problem: object) -> Refused:
+    return Refused(ERR_ROW % {"number": enrollment.student_number, "problem": problem})
 
 
 @transaction.atomic
@@ -51,7 +50,7 @@ def enrollments_change_status(
     ids: Iterable[int],
     status: str,
     note: str,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     leave_date: datetime.date | None = None,
 ) -> tuple[int, int]:
     """Set ``status`` (and ``leave_date`` if given) on every row; return (changed, unchanged)."""
@@ -80,7 +79,7 @@ def enrollments_change_status(
     return changed, unchanged
 
 
-def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str) -> None:  # type: ignore[no-untyped-def]
+def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str) -> None:
     enrollment.withdrawn_at = at
     enrollment.withdrawn_reason = reason
     enrollment.withdrawn_by = actor if at is not None else None
@@ -94,11 +93,8 @@ def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str)
 
 
 @transaction.atomic
-def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # type: ignore[no-untyped-def]
+def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:
     """撤销 every row not yet withdrawn; return how many were withdrawn now."""
-    from verification.models import VerificationReport
-    from verification.services import report_close
-
     withdrawn = 0
     for enrollment in _locked(ids):
         if enrollment.withdrawn_at is not None:
@@ -106,17 +102,16 @@ def enrollments_withdraw(*, ids: Iterable[int], reason: str, actor) -> int:  # t
         _set_withdrawal(
             enrollment, at=timezone.now(), reason=reason, actor=actor, why=f"撤销：{reason}"
         )
-        for report in VerificationReport.objects.live().filter(enrollment=enrollment):
-            report_close(report=report, reason=REPORT_CLOSED_REASON)
+        enrollment_withdrawn.send(sender=Enrollment, enrollment=enrollment)
         withdrawn += 1
     return withdrawn
 
 
 @transaction.atomic
-def enrollments_restore(*, ids: Iterable[int], note: str, actor) -> int:  # type: ignore[no-untyped-def]
+def enrollments_restore(*, ids: Iterable[int], note: str, actor) -> int:
     """A national administrator undoes 撤销; return how many were restored."""
     if not staff_sees_everyone(actor):
-        raise BulkRefused(ERR_RESTORE_NATIONAL_ONLY)
+        raise Refused(ERR_RESTORE_NATIONAL_ONLY)
     restored = 0
     for enrollment in _locked(ids):
         if enrollment.withdrawn_at is None:

@@ -18,6 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
+from xuexin.notifications import notify
+from xuexin.refused import Refused
+from xuexin.staff import staff_sees_everyone
 
 from . import display
 from .models import (
@@ -78,12 +81,6 @@ RECORD_MODELS: dict[str, type[models.Model]] = {
     "qualification": Qualification,
     "degree": DegreeAward,
 }
-
-
-class CorrectionRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def record_kind(record: models.Model) -> str:
@@ -198,12 +195,12 @@ def check_proposal(record: models.Model, field: str, raw: str) -> str:
 @transaction.atomic
 def correction_submit(
     *,
-    requester,  # type: ignore[no-untyped-def]
+    requester,
     record: models.Model,
     field: str,
     proposed: str,
     reason: str,
-    evidence=None,  # type: ignore[no-untyped-def]
+    evidence=None,
 ) -> CorrectionRequest:
     normalised = check_proposal(record, field, proposed)
     kind = record_kind(record)
@@ -211,7 +208,7 @@ def correction_submit(
         **{kind: record}, field=field, status__in=OPEN_CORRECTION_STATUSES
     ).exists()
     if already_open:
-        raise CorrectionRefused(ERR_ALREADY_OPEN)
+        raise Refused(ERR_ALREADY_OPEN)
     correction = CorrectionRequest(
         requester=requester,
         person=record.person,  # type: ignore[attr-defined]
@@ -252,7 +249,7 @@ def _lock_open(correction: CorrectionRequest) -> CorrectionRequest:
     return locked
 
 
-def _pending_identity_change(correction: CorrectionRequest):  # type: ignore[no-untyped-def]
+def _pending_identity_change(correction: CorrectionRequest):
     from .models import IdentityChange, IdentityChangeStatus
 
     return IdentityChange.objects.filter(
@@ -260,16 +257,14 @@ def _pending_identity_change(correction: CorrectionRequest):  # type: ignore[no-
     ).first()
 
 
-def _refuse_if_escalated(correction: CorrectionRequest, reviewer) -> None:  # type: ignore[no-untyped-def]
+def _refuse_if_escalated(correction: CorrectionRequest, reviewer) -> None:
     """Once sent to a national administrator, the school no longer decides the request."""
-    from .access import staff_sees_everyone
-
     if not staff_sees_everyone(reviewer) and _pending_identity_change(correction) is not None:
         raise CorrectionEscalated
 
 
 @transaction.atomic
-def correction_start_review(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:  # type: ignore[no-untyped-def]
+def correction_start_review(*, correction: CorrectionRequest, reviewer, note: str = "") -> None:
     locked = _lock_open(correction)
     _refuse_if_escalated(locked, reviewer)
     if locked.status == CorrectionStatus.REVIEWING:
@@ -282,7 +277,7 @@ def correction_start_review(*, correction: CorrectionRequest, reviewer, note: st
 
 
 @transaction.atomic
-def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> str:  # type: ignore[no-untyped-def]
+def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "") -> str:
     """Apply the change once, with history saying who, when and why.
 
     A field of a person's identity goes through ``records.identity_changes``: applied at once
@@ -308,7 +303,7 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     return APPLIED
 
 
-def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> str:
     from . import identity_changes
 
     person = Person.objects.get(pk=locked.person_id)
@@ -327,7 +322,7 @@ def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> s
                 reason=f"更正申请 {locked.public_id}：{locked.reason}",
                 tell_student=False,  # the correction's answer tells them
             )
-        except identity_changes.IdentityChangeRefused as refused:
+        except Refused as refused:
             raise ValidationError(str(refused.message)) from None
         _close(locked, CorrectionStatus.CORRECTED, reviewer, note)
         return APPLIED
@@ -339,7 +334,7 @@ def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> s
             requested_by=reviewer,
             correction=locked,
         )
-    except identity_changes.IdentityChangeRefused as refused:
+    except Refused as refused:
         raise ValidationError(str(refused.message)) from None
     locked.status = CorrectionStatus.REVIEWING
     locked.save(update_fields=["status", "updated_at"])
@@ -351,7 +346,7 @@ def _approve_identity_field(locked: CorrectionRequest, reviewer, note: str) -> s
     return ESCALATED
 
 
-def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:
     event = "correction.approved" if status == CorrectionStatus.CORRECTED else "correction.rejected"
     log_event(event, correction=locked.pk, reviewer=reviewer.pk)
     locked.status = status
@@ -361,9 +356,9 @@ def _close(locked: CorrectionRequest, status: str, reviewer, note: str) -> None:
 
 
 @transaction.atomic
-def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> None:
     if not note.strip():
-        raise CorrectionRefused(ERR_REJECT_NEEDS_NOTE)
+        raise Refused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_open(correction)
     _refuse_if_escalated(locked, reviewer)
     change = _pending_identity_change(locked)
@@ -379,7 +374,7 @@ def correction_reject(*, correction: CorrectionRequest, reviewer, note: str) -> 
 def correction_close_after_identity_change(
     *,
     correction: CorrectionRequest,
-    reviewer,  # type: ignore[no-untyped-def]
+    reviewer,
     note: str,
     approved: bool,
 ) -> None:
@@ -392,8 +387,6 @@ def correction_close_after_identity_change(
 
 
 def _tell_student(correction: CorrectionRequest, outcome: str, note: str) -> None:
-    from accounts.services import notify
-
     requester = correction.requester
     text = gettext(
         "【学信网仿真】您提交的%(field)s更正申请审核结果：%(outcome)s。%(note)s"

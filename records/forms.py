@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,7 +53,7 @@ class PhotoReviewForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("照片有误时请说明，例如：不是本人照片")}),
     )
 
-    def __init__(self, *args: object, enrollment: models.Model | None = None, **kwargs: object):
+    def __init__(self, *args: Any, enrollment: models.Model | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.enrollment = enrollment
 
@@ -67,7 +68,7 @@ class PhotoReviewForm(forms.Form):
         return data
 
 
-def photo_of(enrollment: models.Model, kind: str):  # type: ignore[no-untyped-def]
+def photo_of(enrollment: models.Model, kind: str):
     """The enrolment's photo of ``kind`` (admission / diploma); empty when there is none."""
     return getattr(enrollment, f"{kind}_photo", None)
 
@@ -84,7 +85,7 @@ class CorrectionForm(forms.Form):
         help_text=_("JPEG 或 PNG 图片，不超过 2 MB，例如录取通知书或证件照片。"),
     )
 
-    def __init__(self, *args: object, record: models.Model, **kwargs: object) -> None:
+    def __init__(self, *args: Any, record: models.Model, **kwargs: Any) -> None:
         self.record = record
         super().__init__(*args, **kwargs)
         self.choices = field_choices(record)

@@ -15,7 +15,7 @@ FALLBACK_REASONS = {"+": "新建", "~": "修改", "-": "删除"}
 
 
 @receiver(pre_create_historical_record, dispatch_uid="records.history_reason_fallback")
-def give_every_entry_a_reason(sender, history_instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def give_every_entry_a_reason(sender, history_instance, **kwargs) -> None:
     if not history_instance.history_change_reason:
         history_instance.history_change_reason = FALLBACK_REASONS.get(
             history_instance.history_type, "修改"

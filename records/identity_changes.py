@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import is_registrar, staff_sees_everyone
+from xuexin.refused import Refused
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from .models import (
     DegreeAward,
     Enrollment,
@@ -61,12 +64,6 @@ ERR_REJECT_NEEDS_NOTE = gettext_lazy("驳回时请填写原因")
 REASONS_SEPARATOR = gettext_lazy("；")
 
 
-class IdentityChangeRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def school_ids_of(person: Person) -> set[int]:
     """The schools with a (not withdrawn) record of this person."""
     ids = set(
@@ -93,11 +90,11 @@ def reasons_text(person: Person) -> str:
     return str(REASONS_SEPARATOR).join(lock_reasons(person))
 
 
-def _national_only(person: Person) -> IdentityChangeRefused:
-    return IdentityChangeRefused(ERR_NATIONAL_ADMIN_ONLY % {"reasons": reasons_text(person)})
+def _national_only(person: Person) -> Refused:
+    return Refused(ERR_NATIONAL_ADMIN_ONLY % {"reasons": reasons_text(person)})
 
 
-def may_change_identity(user, person: Person) -> bool:  # type: ignore[no-untyped-def]
+def may_change_identity(user, person: Person) -> bool:
     return staff_sees_everyone(user) or (is_registrar(user) and not lock_reasons(person))
 
 
@@ -127,18 +124,16 @@ def _trial(person: Person, values: dict[str, object]) -> Person:
 
 def check_new_document(person: Person, id_type: str, id_number: str) -> None:
     """A new ID may belong neither to another person (a merge) nor to another account."""
-    from accounts.models import User
-
     if (person.id_type, person.id_number) == (id_type, id_number):
         return
     others = Person.objects.filter(id_type=id_type, id_number=id_number)
     if others.exclude(pk=person.pk).exists():
-        raise IdentityChangeRefused(ERR_WOULD_MERGE)
-    holders = User.objects.filter(
+        raise Refused(ERR_WOULD_MERGE)
+    holders = get_user_model().objects.filter(
         id_type=id_type, id_number=id_number, is_active=True, identity_disputed=False
     )
     if holders.exclude(person=person).exists():
-        raise IdentityChangeRefused(ERR_ID_OF_ANOTHER_ACCOUNT)
+        raise Refused(ERR_ID_OF_ANOTHER_ACCOUNT)
 
 
 @transaction.atomic
@@ -146,19 +141,17 @@ def person_identity_update(
     *,
     person: Person,
     values: dict[str, object],
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     reason: str,
     expected_version: int | None = None,
     tell_student: bool = True,
 ) -> list[str]:
     """Change identity fields of ``person`` and of every account bound to it, at once.
 
-    Returns the names of the fields that changed. Raises ``IdentityChangeRefused`` (not this
+    Returns the names of the fields that changed. Raises ``Refused`` (not this
     user's to change, a merge, another account's ID), ``ValidationError`` (model rules) or
     ``StaleVersion`` (someone saved the person meanwhile).
     """
-    from accounts.models import User
-
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion
@@ -168,11 +161,11 @@ def person_identity_update(
     changed = [name for name in IDENTITY_FIELDS if getattr(trial, name) != getattr(locked, name)]
     if not changed:
         return []
-    accounts = list(User.objects.select_for_update().filter(person=locked))
+    accounts = list(get_user_model().objects.select_for_update().filter(person=locked))
     for name in changed:
         setattr(locked, name, getattr(trial, name))
-    locked._change_reason = reason[:100]  # type: ignore[attr-defined]
-    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = reason[:100]
+    locked._history_user = actor
     save_versioned(locked, expected_version=locked.version)
     person.version = locked.version  # the caller's copy is not stale for what follows
     copies = [ACCOUNT_COPIES[name] for name in changed if name in ACCOUNT_COPIES]
@@ -207,10 +200,10 @@ def previous_values(person: Person) -> dict[str, str]:
 def validate_request(*, person: Person, values: dict[str, object]) -> dict[str, object]:
     """The normalised new values, if a request for them may be filed now."""
     if IdentityChange.objects.filter(person=person, status=IdentityChangeStatus.PENDING).exists():
-        raise IdentityChangeRefused(ERR_PENDING_EXISTS)
+        raise Refused(ERR_PENDING_EXISTS)
     trial = _trial(person, values)
     if all(getattr(trial, name) == getattr(person, name) for name in IDENTITY_FIELDS):
-        raise IdentityChangeRefused(ERR_NOTHING_CHANGES)
+        raise Refused(ERR_NOTHING_CHANGES)
     return _values_of(trial)
 
 
@@ -220,8 +213,8 @@ def identity_change_submit(
     person: Person,
     values: dict[str, object],
     reason: str,
-    requested_by,  # type: ignore[no-untyped-def]
-    correction=None,  # type: ignore[no-untyped-def]
+    requested_by,
+    correction=None,
 ) -> IdentityChange:
     """File a request; the values pass every model rule now and again when approved."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -240,11 +233,11 @@ def identity_change_submit(
 def _lock_pending(change: IdentityChange) -> IdentityChange:
     locked = IdentityChange.objects.select_for_update().select_related("person").get(pk=change.pk)
     if locked.status != IdentityChangeStatus.PENDING:
-        raise IdentityChangeRefused(ERR_ALREADY_DECIDED)
+        raise Refused(ERR_ALREADY_DECIDED)
     return locked
 
 
-def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:
     locked.status = status
     locked.reviewer = reviewer
     locked.decided_at = timezone.now()
@@ -255,7 +248,7 @@ def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:  
 
 
 @transaction.atomic
-def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "") -> list[str]:
     """A national administrator applies the request; a linked correction becomes 已更正."""
     from . import corrections
 
@@ -272,7 +265,7 @@ def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "")
             tell_student=locked.correction_id is None,
         )
     except ValidationError as error:
-        raise IdentityChangeRefused("；".join(error.messages)) from None
+        raise Refused("；".join(error.messages)) from None
     _decide(locked, IdentityChangeStatus.APPROVED, reviewer, note)
     if locked.correction_id:
         corrections.correction_close_after_identity_change(
@@ -282,11 +275,11 @@ def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "")
 
 
 @transaction.atomic
-def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> None:  # type: ignore[no-untyped-def]
+def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> None:
     from . import corrections
 
     if not note.strip():
-        raise IdentityChangeRefused(ERR_REJECT_NEEDS_NOTE)
+        raise Refused(ERR_REJECT_NEEDS_NOTE)
     locked = _lock_pending(change)
     if not staff_sees_everyone(reviewer):
         raise _national_only(locked.person)

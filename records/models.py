@@ -111,10 +111,6 @@ class School(ChoiceLabels, models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
-    def by_id_number(self, id_type: str, raw_number: str) -> PersonQuerySet:
-        """Exact, indexed lookup after the same normalisation the model applies."""
-        return self.filter(id_type=id_type, id_number=normalize_id_number(id_type, raw_number))
-
     def record_counts(self, person: Person) -> dict[str, int]:
         """Numbers of 学籍, 学历 and 学位 of one person, in one query."""
 
@@ -864,10 +860,6 @@ class CorrectionRequest(ChoiceLabels, models.Model):
     @property
     def record(self) -> Enrollment | Qualification | DegreeAward:
         return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_CORRECTION_STATUSES
 
 
 class CorrectionEvent(ChoiceLabels, models.Model):

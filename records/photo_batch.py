@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.refused import Refused
+
 from .access import records_visible_to
 from .identity import IdType, normalize_id_number
 from .models import Enrollment, School
@@ -73,14 +75,6 @@ ERR_CHANGED_SINCE = gettext_lazy(
 NOTE_IGNORED = gettext_lazy("系统生成的文件，已忽略")
 
 MATCHED, UNMATCHED, INVALID, IGNORED = "matched", "unmatched", "invalid", "ignored"
-
-
-class BatchRefused(Exception):
-    """The whole archive (or the confirmation) is refused; ``message`` says why."""
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass
@@ -140,28 +134,28 @@ def _is_path_trick(name: str) -> bool:
     )
 
 
-def _open_archive(upload) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:  # type: ignore[no-untyped-def]
+def _open_archive(upload) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """The archive and its file entries, after every check that needs no decompression."""
     max_bytes, max_files, max_expanded = _limits()
     if upload.size > max_bytes:
-        raise BatchRefused(ERR_ZIP_TOO_LARGE % {"limit": _megabytes(max_bytes)})
+        raise Refused(ERR_ZIP_TOO_LARGE % {"limit": _megabytes(max_bytes)})
     try:
         archive = zipfile.ZipFile(upload)
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise BatchRefused(ERR_NOT_A_ZIP) from None
+        raise Refused(ERR_NOT_A_ZIP) from None
     for entry in entries:
         if _is_path_trick(entry.filename):
-            raise BatchRefused(ERR_PATH_TRICK % {"name": entry.filename[:80]})
+            raise Refused(ERR_PATH_TRICK % {"name": entry.filename[:80]})
     files = [entry for entry in entries if not entry.is_dir()]
     if len(files) > max_files:
-        raise BatchRefused(ERR_TOO_MANY_FILES % {"limit": max_files})
+        raise Refused(ERR_TOO_MANY_FILES % {"limit": max_files})
     # Declared sizes bound what reading can produce: zipfile stops at file_size, and a CRC
     # check catches an entry that lies about it.
     if sum(entry.file_size for entry in files) > max_expanded:
-        raise BatchRefused(ERR_EXPANDS_TOO_MUCH % {"limit": _megabytes(max_expanded)})
+        raise Refused(ERR_EXPANDS_TOO_MUCH % {"limit": _megabytes(max_expanded)})
     if not files:
-        raise BatchRefused(ERR_EMPTY)
+        raise Refused(ERR_EMPTY)
     return archive, files
 
 
@@ -175,7 +169,7 @@ def _key_of(name: str, key: str) -> str | None:
     return stem
 
 
-def _candidates(user, school: School, key: str, values: set[str]) -> dict[str, list[Enrollment]]:  # type: ignore[no-untyped-def]
+def _candidates(user, school: School, key: str, values: set[str]) -> dict[str, list[Enrollment]]:
     """Current 学籍 of the school (and within the user's scope), by the naming key."""
     enrollments = (
         records_visible_to(user, Enrollment)
@@ -197,7 +191,7 @@ def _candidates(user, school: School, key: str, values: set[str]) -> dict[str, l
     return found
 
 
-def photo_batch_check(*, user, school: School, key: str, upload) -> Batch:  # type: ignore[no-untyped-def]
+def photo_batch_check(*, user, school: School, key: str, upload) -> Batch:
     """The dry run: a verdict per file; matched photos re-encoded and kept for the confirmation."""
     archive, entries = _open_archive(upload)
     storage = get_private_storage()
@@ -247,7 +241,7 @@ def photo_batch_check(*, user, school: School, key: str, upload) -> Batch:  # ty
     return batch
 
 
-def _check_image(archive, entry, enrollment: Enrollment, batch: Batch, storage) -> FileResult:  # type: ignore[no-untyped-def]
+def _check_image(archive, entry, enrollment: Enrollment, batch: Batch, storage) -> FileResult:
     result = FileResult(
         entry.filename,
         INVALID,
@@ -289,28 +283,28 @@ def _save_manifest(batch: Batch) -> None:
     )
 
 
-def photo_batch_load(*, user, token: str) -> Batch:  # type: ignore[no-untyped-def]
+def photo_batch_load(*, user, token: str) -> Batch:
     """The dry run ``token`` names, if it is this user's and still there."""
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        raise BatchRefused(ERR_BATCH_GONE)
+        raise Refused(ERR_BATCH_GONE)
     storage = get_private_storage()
     try:
         with storage.open(_manifest_name(token)) as handle:
             data = json.loads(handle.read())
     except (FileNotFoundError, ValueError):
-        raise BatchRefused(ERR_BATCH_GONE) from None
+        raise Refused(ERR_BATCH_GONE) from None
     files = [FileResult(**row) for row in data.pop("files")]
     batch = Batch(**data, files=files)
     if batch.owner_id != user.pk:
-        raise BatchRefused(ERR_BATCH_GONE)
+        raise Refused(ERR_BATCH_GONE)
     return batch
 
 
-def photo_batch_apply(*, user, token: str) -> int:  # type: ignore[no-untyped-def]
+def photo_batch_apply(*, user, token: str) -> int:
     """Install every matched photo in one transaction, or none; return how many."""
     batch = photo_batch_load(user=user, token=token)
     if not batch.can_apply:
-        raise BatchRefused(ERR_NOT_ALL_MATCHED)
+        raise Refused(ERR_NOT_ALL_MATCHED)
     storage = get_private_storage()
     rows = [result for result in batch.files if result.outcome == MATCHED]
     written: list[str] = []
@@ -324,18 +318,18 @@ def photo_batch_apply(*, user, token: str) -> int:  # type: ignore[no-untyped-de
                 .order_by("pk")
             }
             for row in rows:
-                enrollment = locked.get(row.enrollment_id)  # type: ignore[arg-type]
+                enrollment = locked.get(row.enrollment_id)
                 if enrollment is None or enrollment.version != row.version:
-                    raise BatchRefused(ERR_CHANGED_SINCE % {"number": row.student_number})
+                    raise Refused(ERR_CHANGED_SINCE % {"number": row.student_number})
                 try:
                     with storage.open(row.staged) as handle:
                         photo = ContentFile(handle.read())
                 except FileNotFoundError:
-                    raise BatchRefused(ERR_BATCH_GONE) from None
+                    raise Refused(ERR_BATCH_GONE) from None
                 enrollment.diploma_photo.save("photo.jpg", photo, save=False)
                 written.append(enrollment.diploma_photo.name)
-                enrollment._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
-                enrollment._history_user = user  # type: ignore[attr-defined]
+                enrollment._change_reason = CHANGE_REASON
+                enrollment._history_user = user
                 save_versioned(
                     enrollment,
                     expected_version=enrollment.version,

@@ -11,6 +11,7 @@ import io
 import os
 import secrets
 import warnings
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -41,11 +42,11 @@ class PrivateStorage(FileSystemStorage):
         super().__init__(base_url=None)
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
@@ -138,13 +139,13 @@ class SafeImageFormField(forms.FileField):
 
     default_error_messages = {"invalid_image": ERR_NOT_AN_IMAGE}
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})
         )
         super().__init__(**kwargs)
 
-    def to_python(self, data):  # type: ignore[no-untyped-def]
+    def to_python(self, data):
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
@@ -156,20 +157,20 @@ class SafeImageFormField(forms.FileField):
 class PrivateImageField(models.FileField):
     """A model file field for photos: private storage, random names, safe uploads."""
 
-    def __init__(self, *args: object, folder: str = "photos", **kwargs: object) -> None:
+    def __init__(self, *args: Any, folder: str = "photos", **kwargs: Any) -> None:
         self.folder = folder
         kwargs.setdefault("storage", get_private_storage)
         kwargs.setdefault("upload_to", RandomName(folder))
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):  # type: ignore[no-untyped-def]
+    def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["folder"] = self.folder
         kwargs.pop("upload_to", None)
         return name, path, args, kwargs
 
-    def formfield(self, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield(self, **kwargs):
         # The admin passes its own file widget; a private file must never render a link.
         kwargs["widget"] = PrivateFileInput(attrs={"accept": "image/jpeg,image/png"})
         return super().formfield(**{**kwargs, "form_class": SafeImageFormField})

@@ -6,6 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.notifications import notify
+from xuexin.refused import Refused
+
 from .models import Person, PhotoReview
 
 ERR_DISMISS_NEEDS_NOTE = gettext_lazy("驳回时请填写原因，学生会看到该原因")
@@ -15,17 +18,9 @@ class ReviewAlreadyDecided(Exception):
     pass
 
 
-class ReviewRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def notify_person_on_commit(person: Person, text: str, subject: str) -> None:
     """Tell every active account bound to ``person``: stored in this transaction, sent after
-    it commits (and retried if the gateway fails: accounts.notifications)."""
-    from accounts.services import notify
-
+    it commits (and retried if the gateway fails: xuexin.notifications)."""
     for account in person.accounts.filter(is_active=True):
         notify(account, text, subject)
 
@@ -41,7 +36,7 @@ def _lock_open(review: PhotoReview) -> PhotoReview:
     return locked
 
 
-def _decide(review: PhotoReview, *, reviewer, state: str, note: str) -> PhotoReview:  # type: ignore[no-untyped-def]
+def _decide(review: PhotoReview, *, reviewer, state: str, note: str) -> PhotoReview:
     locked = _lock_open(review)
     locked.state = state
     locked.handled_by = reviewer
@@ -52,7 +47,7 @@ def _decide(review: PhotoReview, *, reviewer, state: str, note: str) -> PhotoRev
 
 
 @transaction.atomic
-def photo_review_handle(*, review: PhotoReview, reviewer, note: str = "") -> PhotoReview:  # type: ignore[no-untyped-def]
+def photo_review_handle(*, review: PhotoReview, reviewer, note: str = "") -> PhotoReview:
     """The school agrees the photo is wrong and has dealt with it (e.g. uploaded a new one)."""
     locked = _decide(review, reviewer=reviewer, state=PhotoReview.State.HANDLED, note=note)
     notify_person_on_commit(
@@ -69,10 +64,10 @@ def photo_review_handle(*, review: PhotoReview, reviewer, note: str = "") -> Pho
 
 
 @transaction.atomic
-def photo_review_dismiss(*, review: PhotoReview, reviewer, note: str) -> PhotoReview:  # type: ignore[no-untyped-def]
+def photo_review_dismiss(*, review: PhotoReview, reviewer, note: str) -> PhotoReview:
     """The school checked and the photo is right; the student reads why."""
     if not note.strip():
-        raise ReviewRefused(ERR_DISMISS_NEEDS_NOTE)
+        raise Refused(ERR_DISMISS_NEEDS_NOTE)
     locked = _decide(review, reviewer=reviewer, state=PhotoReview.State.DISMISSED, note=note)
     notify_person_on_commit(
         locked.enrollment.person,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -35,8 +36,10 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from . import codes
-from .access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from .access import persons_visible_to, records_visible_to
 from .identity import IdType, mask_id_number, normalize_id_number, normalize_person_name
 from .models import Enrollment, Person, School
 from .rosterfile import EXAMPLE_STUDENT_NUMBER, is_blank
@@ -90,7 +93,7 @@ class TextWidget(widgets.Widget):
     The ``'`` an export put before a formula-like value is taken off again.
     """
 
-    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+    def clean(self, value, row=None, **kwargs):
         if value is None:
             return ""
         if isinstance(value, float) and value.is_integer():
@@ -100,7 +103,7 @@ class TextWidget(widgets.Widget):
             text = text[1:]
         return text
 
-    def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+    def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
 
 
@@ -117,7 +120,7 @@ class ChoiceWidget(widgets.Widget):
     def _key(text: str) -> str:
         return re.sub(r"\s+", "", text)
 
-    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+    def clean(self, value, row=None, **kwargs):
         text = TextWidget().clean(value)
         if text == "":
             return ""
@@ -135,7 +138,7 @@ class ChoiceWidget(widgets.Widget):
             )
         return code
 
-    def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+    def render(self, value, obj=None, **kwargs):
         return self.by_code.get(value, value or "")
 
 
@@ -145,7 +148,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 class DateWidget(widgets.Widget):
     """Dates as spreadsheet cells, 2018-09-07, 2018/9/7 or 2018年09月07日."""
 
-    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+    def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):
@@ -161,7 +164,7 @@ class DateWidget(widgets.Widget):
         except ValueError:
             raise ValueError(ERR_BAD_DATE % {"value": text}) from None
 
-    def render(self, value, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+    def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
 
 
@@ -171,11 +174,11 @@ class SchoolCodeWidget(widgets.ForeignKeyWidget):
     def __init__(self) -> None:
         super().__init__(School, field="code")
 
-    def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+    def clean(self, value, row=None, **kwargs):
         return super().clean(TextWidget().clean(value), row=row, **kwargs)
 
 
-def _field(attribute: str, column: str, widget: widgets.Widget | None = None, **kw) -> fields.Field:  # type: ignore[no-untyped-def]
+def _field(attribute: str, column: str, widget: widgets.Widget | None = None, **kw) -> fields.Field:
     return fields.Field(
         attribute=attribute, column_name=column, widget=widget or TextWidget(), **kw
     )
@@ -234,7 +237,7 @@ class EnrollmentRosterResource(resources.ModelResource):
         clean_model_instances = True
         name = gettext_lazy("学籍名册")
 
-    def __init__(self, user=None, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, user=None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
         self._seen_numbers: dict[tuple[str, str], int] = {}
@@ -244,11 +247,11 @@ class EnrollmentRosterResource(resources.ModelResource):
     def get_queryset(self) -> QuerySet:
         return records_visible_to(self.user, Enrollment).select_related("person", "school")
 
-    def before_import(self, dataset, **kwargs):  # type: ignore[no-untyped-def]
+    def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user") or self.user
         self._seen_numbers = {}
 
-    def before_import_row(self, row, **kwargs):  # type: ignore[no-untyped-def]
+    def before_import_row(self, row, **kwargs):
         if TextWidget().clean(row.get("学号")) == EXAMPLE_STUDENT_NUMBER:
             raise ValidationError({"学号": ERR_TEMPLATE_EXAMPLE})
         code = TextWidget().clean(row.get("院校代码"))
@@ -267,7 +270,7 @@ class EnrollmentRosterResource(resources.ModelResource):
 
     # --- the person of a row -----------------------------------------------------------------
 
-    def _person_facts(self, row) -> tuple[dict[str, object], dict[str, list]]:  # type: ignore[no-untyped-def]
+    def _person_facts(self, row) -> tuple[dict[str, object], dict[str, list]]:
         facts: dict[str, object] = {}
         errors: dict[str, list] = {}
         for name, column in PERSON_COLUMNS.items():
@@ -284,7 +287,7 @@ class EnrollmentRosterResource(resources.ModelResource):
             facts[name] = value
         return facts, errors
 
-    def _person_for(self, row, enrollment: Enrollment) -> Person:  # type: ignore[no-untyped-def]
+    def _person_for(self, row, enrollment: Enrollment) -> Person:
         """The row's person: found by ID with the same facts, or new. Never changed or swapped."""
         facts, errors = self._person_facts(row)
         if errors:
@@ -334,7 +337,7 @@ class EnrollmentRosterResource(resources.ModelResource):
                 }
             ) from None
 
-    def import_instance(self, instance, row, **kwargs):  # type: ignore[no-untyped-def]
+    def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list] = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -350,7 +353,7 @@ class EnrollmentRosterResource(resources.ModelResource):
         if errors:
             raise ValidationError({key: value for key, value in errors.items() if value} or errors)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):  # type: ignore[no-untyped-def]
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         if instance.person_id is None:
             errors.setdefault("person", [])
@@ -359,7 +362,7 @@ class EnrollmentRosterResource(resources.ModelResource):
         except ValidationError as error:
             raise ValidationError({k: v for k, v in error.message_dict.items() if v}) from None
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):  # type: ignore[no-untyped-def]
+    def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or instance.pk is None:
             return False
         for field in self.get_import_fields():
@@ -369,7 +372,7 @@ class EnrollmentRosterResource(resources.ModelResource):
                 return False
         return True
 
-    def do_instance_save(self, instance, is_create):  # type: ignore[no-untyped-def]
+    def do_instance_save(self, instance, is_create):
         instance._change_reason = CHANGE_REASON
         if is_create:
             instance.save(force_insert=True)
@@ -378,7 +381,7 @@ class EnrollmentRosterResource(resources.ModelResource):
 
     # --- reporting ---------------------------------------------------------------------------
 
-    def import_row(self, row, instance_loader, **kwargs):  # type: ignore[no-untyped-def]
+    def import_row(self, row, instance_loader, **kwargs):
         if all(is_blank(value) for value in row.values()):
             result = RowResult()
             result.import_type = RowResult.IMPORT_TYPE_SKIP
@@ -409,10 +412,10 @@ class EnrollmentRosterResource(resources.ModelResource):
     def dehydrate_id_number(self, enrollment: Enrollment) -> str:
         return mask_id_number(enrollment.person.id_number)
 
-    def export_field(self, field, instance, **kwargs):  # type: ignore[no-untyped-def]
+    def export_field(self, field, instance, **kwargs):
         return neutralise_formula(super().export_field(field, instance, **kwargs))
 
-    def filter_export(self, queryset: QuerySet, **kwargs: object) -> QuerySet:
+    def filter_export(self, queryset: QuerySet, **kwargs: Any) -> QuerySet:
         # A withdrawn 学籍 was a mistake: it is not part of the school's roster.
         return queryset.current().select_related("person", "school")
 
@@ -427,7 +430,7 @@ class EnrollmentRosterFullResource(EnrollmentRosterResource):
         return enrollment.person.id_number
 
 
-def import_summary(result) -> str:  # type: ignore[no-untyped-def]
+def import_summary(result) -> str:
     totals = result.totals
     return _("新增 %(new)d 条，更新 %(update)d 条，无变化 %(skip)d 条，错误 %(error)d 条") % {
         "new": totals[RowResult.IMPORT_TYPE_NEW],

@@ -162,7 +162,7 @@ class RosterCSV(CSV):
     def get_read_mode(self) -> str:
         return "rb"
 
-    def create_dataset(self, in_stream, **kwargs):  # type: ignore[no-untyped-def]
+    def create_dataset(self, in_stream, **kwargs):
         data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
         text, _encoding = decode_text(data)
         try:
@@ -171,7 +171,7 @@ class RosterCSV(CSV):
             raise RosterFileError(ERR_NOT_READABLE) from error
         return normalise_headers(dataset)
 
-    def export_data(self, dataset, **kwargs) -> bytes:  # type: ignore[no-untyped-def, override]
+    def export_data(self, dataset, **kwargs) -> bytes:
         return codecs.BOM_UTF8 + dataset.export("csv", **kwargs).encode("utf-8")
 
     def get_content_type(self) -> str:
@@ -179,7 +179,7 @@ class RosterCSV(CSV):
 
 
 class RosterXLSX(XLSX):
-    def create_dataset(self, in_stream):  # type: ignore[no-untyped-def]
+    def create_dataset(self, in_stream):
         try:
             dataset = super().create_dataset(in_stream)
         except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files

@@ -104,7 +104,7 @@ def _copy(model: type[models.Model], rows: list[dict[str, object]]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     names = [f.attname for f in fields]
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[name] for name in names])
 

@@ -6,11 +6,11 @@ app_name = "records"
 
 urlpatterns = [
     path("", archive.home, name="archive-home"),
-    path("xueji/", archive.xueji, name="xueji"),
-    path("xueli/", archive.xueli, name="xueli"),
-    path("xuewei/", archive.xuewei, name="xuewei"),
-    path("kaoyan/", archive.kaoyan, name="kaoyan"),
-    path("quxiang/", archive.quxiang, name="quxiang"),
+    path("xueji/", archive.tab, {"tab": "xueji"}, name="xueji"),
+    path("xueli/", archive.tab, {"tab": "xueli"}, name="xueli"),
+    path("xuewei/", archive.tab, {"tab": "xuewei"}, name="xuewei"),
+    path("kaoyan/", archive.tab, {"tab": "kaoyan"}, name="kaoyan"),
+    path("quxiang/", archive.tab, {"tab": "quxiang"}, name="quxiang"),
     path("scope/", archive.scope, name="scope"),
     path("bind/", archive.bind, name="bind"),
     path("photo-review/", archive.photo_review, name="photo-review"),

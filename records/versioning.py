@@ -17,6 +17,7 @@ version the form was loaded with; without one, every difference counts as a clas
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -101,7 +102,7 @@ def _as_input(value: object) -> str:
     return str(value)
 
 
-def version_entry(current: models.Model, version: int):  # type: ignore[no-untyped-def]
+def version_entry(current: models.Model, version: int):
     """The history entry that recorded ``version`` of this row, if there is one."""
     history = getattr(type(current), "history", None)
     if history is None:
@@ -146,7 +147,7 @@ def conflict_error(current: models.Model, loaded_version: int) -> ValidationErro
 class VersionedModelForm(forms.ModelForm):
     """A model form that carries the loaded ``version`` and refuses to save over a newer one."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "version" in self.fields:
             self.fields["version"].widget = forms.HiddenInput()
@@ -170,7 +171,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def clean_version(self) -> int:
         loaded = self.cleaned_data.get("version")
-        return self.instance.version if loaded is None else loaded  # type: ignore[attr-defined]
+        return self.instance.version if loaded is None else loaded
 
     def clean(self) -> dict[str, object]:
         data = super().clean()

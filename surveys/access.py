@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from records.access import is_registrar, staff_sees_everyone
 from records.models import School
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .models import Survey
 
 
-def surveys_for_staff(user) -> QuerySet[Survey]:  # type: ignore[no-untyped-def]
+def surveys_for_staff(user) -> QuerySet[Survey]:
     if staff_sees_everyone(user):
         return Survey.objects.all()
     if is_registrar(user):
@@ -25,7 +25,7 @@ def surveys_for_staff(user) -> QuerySet[Survey]:  # type: ignore[no-untyped-def]
     return Survey.objects.none()
 
 
-def results_school(user, requested_code: str | None) -> School | None:  # type: ignore[no-untyped-def]
+def results_school(user, requested_code: str | None) -> School | None:
     """The school whose figures to show: a registrar's own, always; else the one asked for."""
     if is_registrar(user):
         return School.objects.get(pk=user.school_id)

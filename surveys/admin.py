@@ -5,6 +5,8 @@ admin page, so staff have passed the TOTP step (accounts.twofactor) before any o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
@@ -21,8 +23,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 from records import codes
-from records.access import staff_sees_everyone
 from records.models import School
+from xuexin.refused import Refused
+from xuexin.staff import staff_sees_everyone
 
 from . import eligibility, exports, results, services
 from .access import results_school, surveys_for_staff
@@ -61,16 +64,16 @@ class QuestionInline(admin.StackedInline):
         ("show_if_key", "show_if_values_display"),
     ]
 
-    def get_extra(self, request: HttpRequest, obj: Survey | None = None, **kwargs: object) -> int:
+    def get_extra(self, request: HttpRequest, obj: Survey | None = None, **kwargs: Any) -> int:
         return 1 if obj is None else 0
 
     def _editable(self, request: HttpRequest, obj: Survey | None) -> bool:
         return staff_sees_everyone(request.user) and not _is_locked(obj)
 
-    def get_fields(self, request: HttpRequest, obj: Survey | None = None) -> list:  # type: ignore[override]
+    def get_fields(self, request: HttpRequest, obj: Survey | None = None) -> list:
         return self.edit_fields if self._editable(request, obj) else self.read_fields
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Survey | None = None) -> list:  # type: ignore[override]
+    def get_readonly_fields(self, request: HttpRequest, obj: Survey | None = None) -> list:
         return [] if self._editable(request, obj) else ["options_display", "show_if_values_display"]
 
     def has_view_permission(self, request: HttpRequest, obj: Survey | None = None) -> bool:
@@ -95,7 +98,7 @@ class QuestionInline(admin.StackedInline):
         return ", ".join(obj.show_if_values or []) or "—"
 
 
-def _labels(values: list[str], choices: list) -> str:  # type: ignore[type-arg]
+def _labels(values: list[str], choices: list) -> str:
     names = dict(choices)
     return gettext("、").join(str(names.get(value, value)) for value in values) or "—"
 
@@ -113,7 +116,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
     base_readonly = ["status", "version", "published_at", "closed_at", "created_by"]
 
     # --- who sees what ----------------------------------------------------------------------
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest):
         scoped = surveys_for_staff(request.user).values("pk")
         submitted = Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED))
         return super().get_queryset(request).filter(pk__in=scoped).annotate(submitted=submitted)
@@ -139,7 +142,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
         return obj is None or (obj.status == SurveyStatus.DRAFT and not obj.responses.exists())
 
     # --- the change page ---------------------------------------------------------------------
-    def get_fieldsets(self, request: HttpRequest, obj: Survey | None = None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj: Survey | None = None):
         editable = staff_sees_everyone(request.user) and not _is_locked(obj)
         audience = ["cohort", "levels", "categories", "schools"]
         if not editable:
@@ -154,7 +157,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
             ),  # fmt: skip
         ]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Survey | None = None) -> list:  # type: ignore[override]
+    def get_readonly_fields(self, request: HttpRequest, obj: Survey | None = None) -> list:
         fields = list(self.base_readonly)
         if obj is not None and (_is_locked(obj) or not staff_sees_everyone(request.user)):
             fields += ["cohort", "levels_display", "categories_display", "schools_display"]
@@ -187,23 +190,23 @@ class SurveyAdmin(SimpleHistoryAdmin):
         url = reverse("admin:surveys_survey_results", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("查看结果"))
 
-    def get_list_display(self, request: HttpRequest) -> list:  # type: ignore[override]
+    def get_list_display(self, request: HttpRequest) -> list:
         if staff_sees_everyone(request.user):
             return self.list_display
         # A registrar's view of the total would be other schools' figures.
         return [name for name in self.list_display if name != "answer_count"]
 
-    def save_model(self, request: HttpRequest, obj: Survey, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Survey, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         # The same lock a submission takes: questions never change under a first answer.
         services.lock_survey(form.instance)
         super().save_related(request, form, formsets, change)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
             {
                 "survey": obj,
@@ -214,7 +217,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- preview, publish, close, new version, results ---------------------------------------
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         own = [
             ("preview/", self.preview_view, "preview"),
@@ -244,7 +247,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
     def _back(self, survey: Survey) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:surveys_survey_change", args=[survey.pk]))
 
-    def _page(self, request: HttpRequest, template: str, title: str, **context: object):  # type: ignore[no-untyped-def]
+    def _page(self, request: HttpRequest, template: str, title: str, **context: object):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -273,11 +276,11 @@ class SurveyAdmin(SimpleHistoryAdmin):
             else "",
         )
 
-    def _run(self, request: HttpRequest, object_id: str, action, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def _run(self, request: HttpRequest, object_id: str, action, done: str) -> HttpResponse:
         survey = self._runner_survey(request, object_id)
         try:
             result = action(survey=survey, by=request.user)
-        except services.SurveyRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
             return self._back(survey)
         # Banners show the change on the next page; if the cache cannot be reached, within
@@ -387,7 +390,7 @@ class SurveyResponseAdmin(admin.ModelAdmin):
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
-    ):  # type: ignore[no-untyped-def]
+    ):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
             found = self.get_object(request, unquote(object_id))

@@ -73,7 +73,7 @@ class OptionsField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 5, "cols": 60})
 
     def prepare_value(self, value: object) -> object:
-        return format_options(value) if isinstance(value, list) else value  # type: ignore[arg-type]
+        return format_options(value) if isinstance(value, list) else value
 
     def to_python(self, value: object) -> list[dict[str, str]]:  # type: ignore[override]
         if isinstance(value, list):

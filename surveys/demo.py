@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from records import scale, synthetic
+from records.demo import EXAMPLE_ID
 from records.demo_photos import portrait
 from records.identity import IdType
 from records.models import Enrollment, Person, School
@@ -400,8 +401,6 @@ def _respond(survey: Survey, example: Person | None) -> int:
 
 @transaction.atomic
 def seed_survey() -> list[str]:
-    from records.demo import EXAMPLE_ID
-
     regions.cities()  # fail early if the code list cannot be read
     schools = {school.code: school for school in School.objects.filter(
         code__in=[code for code, _weight in COHORT_SCHOOLS])}  # fmt: skip

@@ -105,7 +105,7 @@ def eligible_enrollments(survey: Survey) -> QuerySet[Enrollment]:
     return queryset
 
 
-def student_person(user) -> Person | None:  # type: ignore[no-untyped-def]
+def student_person(user) -> Person | None:
     """The person whose surveys this account may answer: a checked student's own, or None."""
     if not (user.is_authenticated and user.is_active) or user.is_staff:
         return None
@@ -129,7 +129,7 @@ class Invitation:
         return "submitted" if self.response.is_submitted else "draft"
 
 
-def _responses_by_series(person: Person, surveys: list[Survey]) -> dict:  # type: ignore[type-arg]
+def _responses_by_series(person: Person, surveys: list[Survey]) -> dict:
     """The person's response per survey series: a submitted one (any version) before a draft."""
     if not surveys:
         return {}
@@ -144,7 +144,7 @@ def _responses_by_series(person: Person, surveys: list[Survey]) -> dict:  # type
     return found
 
 
-def _response_for(found: dict, survey: Survey) -> SurveyResponse | None:  # type: ignore[type-arg]
+def _response_for(found: dict, survey: Survey) -> SurveyResponse | None:
     return found.get((survey.series, None)) or found.get((survey.series, survey.pk))
 
 
@@ -175,7 +175,7 @@ def forget_open_surveys() -> None:
     cache.delete(_open_key(timezone.localdate()))
 
 
-def open_invitations(user, enrollments: list[Enrollment] | None = None) -> list[Invitation]:  # type: ignore[no-untyped-def]
+def open_invitations(user, enrollments: list[Enrollment] | None = None) -> list[Invitation]:
     """The open surveys this account's person may answer, for the banners.
 
     ``enrollments``: all of the person's enrolments when the page has read them already. At
@@ -197,7 +197,7 @@ def open_invitations(user, enrollments: list[Enrollment] | None = None) -> list[
     return [Invitation(survey, fact.pk, _response_for(found, survey)) for survey, fact in eligible]
 
 
-def get_invitation(user, public_id: object) -> Invitation:  # type: ignore[no-untyped-def]
+def get_invitation(user, public_id: object) -> Invitation:
     """The survey by its public id if this account may see it, else 404 (like a missing one)."""
     person = student_person(user)
     if person is None:

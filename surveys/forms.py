@@ -189,7 +189,7 @@ class AnswerForm(forms.Form):
         return rows
 
     @staticmethod
-    def _condition(question: Question, numbers: dict, by_key: dict) -> str:  # type: ignore[type-arg]
+    def _condition(question: Question, numbers: dict, by_key: dict) -> str:
         source = by_key.get(question.show_if_key)
         if not question.has_skip_rule or source is None:
             return ""

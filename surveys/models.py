@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -224,13 +225,13 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The rule itself, not only the admin's check: no code path changes answered questions.
         if self.survey_id and Survey(pk=self.survey_id).has_answers:
             raise QuestionsLocked(str(ERR_QUESTIONS_LOCKED))
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any):
         if self.survey_id and Survey(pk=self.survey_id).has_answers:
             raise QuestionsLocked(str(ERR_QUESTIONS_LOCKED))
         return super().delete(*args, **kwargs)

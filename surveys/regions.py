@@ -42,7 +42,7 @@ def _current_name(raw: str) -> str:
     return ""
 
 
-def _division(database, code: str) -> str:  # type: ignore[no-untyped-def]
+def _division(database, code: str) -> str:
     parts = database.info(code)
     if len(parts) < 2 or "county" not in parts[1][1]:
         return ""

@@ -3,7 +3,7 @@
 Only accounts a student can use are reminded: active, not staff, identity checked, undisputed
 and bound to an eligible person. The reminder row is written first in its own transaction (the
 unique (survey, person) pair makes a second run, or two runs at once, skip the person) and the
-message goes out through ``accounts.services.notify`` once that row has committed.
+message goes out through ``xuexin.notifications.notify`` once that row has committed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from xuexin.notifications import notify
 
 from .eligibility import eligible_enrollments, submitted_persons
 from .models import Survey, SurveyReminder
@@ -27,7 +28,7 @@ class ReminderReport:
     skipped: int = 0
 
 
-def accounts_to_remind(survey: Survey):  # type: ignore[no-untyped-def]
+def accounts_to_remind(survey: Survey):
     eligible = eligible_enrollments(survey).values("person_id")
     reminded = SurveyReminder.objects.filter(survey=survey).values("person_id")
     return (
@@ -45,8 +46,6 @@ def accounts_to_remind(survey: Survey):  # type: ignore[no-untyped-def]
 
 
 def remind(survey: Survey, *, dry_run: bool = False) -> ReminderReport:
-    from accounts.services import notify
-
     report = ReminderReport(survey)
     text, subject = reminder_text(survey)
     for account in accounts_to_remind(survey):

@@ -192,7 +192,7 @@ def _question_table(
     return table
 
 
-def _number_rows(question: Question, columns: list[str], numbers: list, base: list) -> list[Row]:  # type: ignore[type-arg]
+def _number_rows(question: Question, columns: list[str], numbers: list, base: list) -> list[Row]:
     """Mean and median per column, where the column's count is shown."""
     rows = []
     for label, function in ((_("平均值"), statistics.fmean), (_("中位数"), statistics.median)):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from records.models import Enrollment, Person
 from xuexin.logging import log_event
+from xuexin.refused import Refused
 
 from .forms import Answers
 from .models import (
@@ -45,13 +46,7 @@ ERR_SKIP_RULE = gettext_lazy(
 )
 
 
-class SurveyRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class AlreadySubmitted(SurveyRefused):
+class AlreadySubmitted(Refused):
     def __init__(self) -> None:
         super().__init__(ERR_ALREADY_SUBMITTED)
 
@@ -94,7 +89,7 @@ def _open_response(
     """The person's response row, locked; refused when the survey is shut or already answered."""
     locked_survey = lock_survey(survey)
     if not locked_survey.is_open:
-        raise SurveyRefused(ERR_NOT_OPEN)
+        raise Refused(ERR_NOT_OPEN)
     other_versions = SurveyResponse.objects.filter(
         survey__series=survey.series, person=person, status=ResponseStatus.SUBMITTED
     ).exclude(survey=survey)
@@ -143,7 +138,7 @@ def answer_rows(
         if value is None:
             continue
         if question.kind == QuestionKind.MULTIPLE:
-            rows += [Answer(response=response, question=question, value=v) for v in value]  # type: ignore[union-attr]
+            rows += [Answer(response=response, question=question, value=v) for v in value]
         elif question.kind == QuestionKind.NUMBER:
             rows.append(Answer(response=response, question=question, number=value))
         elif question.kind == QuestionKind.TEXT:
@@ -192,12 +187,12 @@ def publish_problems(survey: Survey, today: datetime.date) -> list[str]:
 
 
 @transaction.atomic
-def survey_publish(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-def]
+def survey_publish(*, survey: Survey, by) -> Survey:
     """Publish a draft; an earlier version of it that is still published closes now."""
     locked = lock_survey(survey)
     problems = publish_problems(locked, timezone.localdate())
     if problems:
-        raise SurveyRefused(" ".join(problems))
+        raise Refused(" ".join(problems))
     now = timezone.now()
     Survey.objects.filter(series=locked.series, status=SurveyStatus.PUBLISHED).exclude(
         pk=locked.pk
@@ -210,10 +205,10 @@ def survey_publish(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-
 
 
 @transaction.atomic
-def survey_close(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-def]
+def survey_close(*, survey: Survey, by) -> Survey:
     locked = lock_survey(survey)
     if locked.status != SurveyStatus.PUBLISHED:
-        raise SurveyRefused(ERR_CLOSE_NOT_PUBLISHED)
+        raise Refused(ERR_CLOSE_NOT_PUBLISHED)
     locked.status = SurveyStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])
@@ -222,7 +217,7 @@ def survey_close(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-de
 
 
 @transaction.atomic
-def survey_new_version(*, survey: Survey, by) -> Survey:  # type: ignore[no-untyped-def]
+def survey_new_version(*, survey: Survey, by) -> Survey:
     """A draft copy with the next version number, to change what answers have fixed."""
     latest = (
         Survey.objects.select_for_update().filter(series=survey.series).order_by("-version").first()

@@ -9,7 +9,7 @@ from records.demo import demo_seeded
 
 
 @receiver(demo_seeded, dispatch_uid="surveys.demo_survey")
-def seed_demo_survey(sender, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+def seed_demo_survey(sender, **kwargs) -> list[str]:
     from .demo import seed_survey
 
     return seed_survey()

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import identity_verified_required
+from records.decorators import identity_verified_required
 from xuexin import throttle
+from xuexin.refused import Refused
 
 from . import services
 from .eligibility import get_invitation
@@ -50,7 +51,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
                     enrollment_id=invitation.enrollment_id,
                     answers=form.answers,
                 )
-            except services.SurveyRefused as refused:
+            except Refused as refused:
                 messages.error(request, refused.message)
             else:
                 if draft:

@@ -19,14 +19,14 @@ def _value(value: object) -> object:
     return value
 
 
-def _add_form(data: dict[str, object], form) -> None:  # type: ignore[no-untyped-def]
+def _add_form(data: dict[str, object], form) -> None:
     for name in form.fields:
         value = _value(form[name].value())
         if value is not None:
             data[form.add_prefix(name)] = value
 
 
-def admin_form_data(response) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def admin_form_data(response) -> dict[str, object]:
     """The main form and every inline formset (with management forms) of a change page."""
     data: dict[str, object] = {}
     _add_form(data, response.context["adminform"].form)

@@ -7,6 +7,7 @@ The people come from the readable JSON fixture ``records/fixtures/test_people.js
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
@@ -19,7 +20,13 @@ from tests.factories import UserFactory, photo_file
 from tests.twofactor import verified_login
 
 
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+def pytest_configure(config):
+    # Tests run with DEBUG off, so WhiteNoise looks for the collected files and warns when the
+    # folder is missing; in a fresh checkout nothing has been collected yet.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` run only on PostgreSQL (CI's second pass); elsewhere they are
     deselected, not skipped, so a SQLite run never counts them as passing.
 
@@ -37,7 +44,7 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
         items[:] = kept
 
 
-def _skip_browser_tests_without_a_browser(items) -> None:  # type: ignore[no-untyped-def]
+def _skip_browser_tests_without_a_browser(items) -> None:
     browser_tests = [item for item in items if item.get_closest_marker("e2e") is not None]
     if not browser_tests or browsers.browser_required() or browsers.find_chromium():
         return
@@ -47,7 +54,7 @@ def _skip_browser_tests_without_a_browser(items) -> None:  # type: ignore[no-unt
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
     yield  # after the short test summary: this is the run's last line before the counts
     if terminalreporter.stats.get("skipped") and not browsers.find_chromium():
         e2e_skipped = [
@@ -225,7 +232,7 @@ def real_redis(settings):
     lock.close()
 
 
-def _redis_lock(url: str):  # type: ignore[no-untyped-def]
+def _redis_lock(url: str):
     """An exclusive lock on a file named after the Redis URL, held until closed."""
     import fcntl
     import hashlib
@@ -246,11 +253,11 @@ def redis_commands(monkeypatch):
     sent: list[str] = []
     command, pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
 
-    def counted_command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted_command(self, *args, **kwargs):
         sent.append(str(args[0]))
         return command(self, *args, **kwargs)
 
-    def counted_pipeline(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted_pipeline(self, *args, **kwargs):
         sent.append("PIPELINE")
         return pipeline(self, *args, **kwargs)
 

@@ -24,29 +24,34 @@ def check(signing_key: str, **extra: str) -> tuple[int, str]:
 
 def test_the_demo_outbox_with_debug_off_fails(signing_key):
     code, output = check(signing_key, XUEXIN_DEMO_OUTBOX="true")
-    assert code != 0 and "accounts.E001" in output
+    assert code != 0
+    assert "accounts.E001" in output
 
 
 @pytest.mark.parametrize("backend", ["accounts.sms.ConsoleBackend", "accounts.sms.DatabaseBackend"])
 def test_an_sms_backend_that_reaches_no_phone_fails(signing_key, backend):
     code, output = check(signing_key, XUEXIN_SMS_BACKEND=backend)
-    assert code != 0 and "accounts.E002" in output
+    assert code != 0
+    assert "accounts.E002" in output
 
 
 def test_the_default_production_sms_backend_needs_its_gateway(signing_key):
     env = production_env(XUEXIN_REPORT_SIGNING_KEY=signing_key)
     del env["XUEXIN_SMS_GATEWAY_URL"]
     result = deploy_check(env)
-    assert result.returncode != 0 and "accounts.E003" in result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "accounts.E003" in result.stdout + result.stderr
 
 
 def test_the_demo_email_outbox_fails(signing_key):
     code, output = check(signing_key, XUEXIN_EMAIL_BACKEND="accounts.mail.DatabaseEmailBackend")
-    assert code != 0 and "accounts.E004" in output
+    assert code != 0
+    assert "accounts.E004" in output
 
 
 def test_a_missing_report_code_key_fails(signing_key):
     env = production_env(XUEXIN_REPORT_SIGNING_KEY=signing_key)
     del env["XUEXIN_REPORT_CODE_KEY"]
     result = deploy_check(env)
-    assert result.returncode != 0 and "verification.E002" in result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "verification.E002" in result.stdout + result.stderr

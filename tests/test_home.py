@@ -108,7 +108,8 @@ def test_switching_to_english_shows_the_english_home(client: Client) -> None:
     html = client.get(reverse("home")).content.decode()
 
     assert '<html lang="en">' in html
-    assert "SIMULATION" in html and "Simulation" in html
+    assert "SIMULATION" in html
+    assert "Simulation" in html
     assert "学籍学历信息查询与认证服务" not in html
     assert "学信档案" not in html
 
@@ -152,7 +153,8 @@ def test_the_nav_pages_are_real_pages_in_both_languages(client: Client, name: st
     assert client.get(reverse(name)).status_code == 200
     client.cookies["django_language"] = "en"
     html = client.get(reverse(name)).content.decode()
-    assert 'lang="en"' in html and "建设中" not in html
+    assert 'lang="en"' in html
+    assert "建设中" not in html
 
 
 def test_the_sitemap_links_to_every_public_service(client: Client) -> None:
@@ -178,7 +180,7 @@ def test_favicon_ico_leads_to_the_portals_icon(client):
 
 
 @pytest.fixture
-def demo_mode(settings):  # type: ignore[no-untyped-def]
+def demo_mode(settings):
     """DEBUG on, as `make run` serves the demo, with the branded error pages installed."""
     settings.DEBUG = True
     if "xuexin.errors.BrandedErrorsMiddleware" not in settings.MIDDLEWARE:
@@ -191,7 +193,8 @@ def test_the_demo_answers_an_unknown_address_with_the_portals_404(client, demo_m
     html = response.content.decode()
 
     assert response.status_code == 404
-    assert "仿真系统" in html and "页面不存在" in html
+    assert "仿真系统" in html
+    assert "页面不存在" in html
     assert "URLconf" not in html  # not Django's technical page listing every pattern
 
 

@@ -60,7 +60,7 @@ def vnu_jar() -> Path:
 
 
 @pytest.fixture
-def pages(people, settings, tmp_path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def pages(people, settings, tmp_path) -> dict[str, str]:
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
     load_help_content()

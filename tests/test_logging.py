@@ -52,7 +52,8 @@ def test_a_failed_login_is_logged_with_a_masked_username(client, student, caplog
     caplog.set_level(logging.INFO, logger="xuexin.events")
     client.post("/account/login/", {"username": student.id_number, "password": "wrong guess 1"})
     failure = [r for r in caplog.records if r.getMessage() == "login.failed"]
-    assert failure and failure[0].event_fields["user"] == student.masked_id_number
+    assert failure
+    assert failure[0].event_fields["user"] == student.masked_id_number
 
 
 def test_a_whole_journey_leaves_no_secret_in_the_logs(client, student, caplog):
@@ -64,13 +65,16 @@ def test_a_whole_journey_leaves_no_secret_in_the_logs(client, student, caplog):
     session_key = client.session.session_key
     client.get("/archive/xueji/")
     text = caplog.text
-    assert "wrong guess 1" not in text and "correct horse battery 9" not in text
-    assert session_key not in text and student.id_number not in text
+    assert "wrong guess 1" not in text
+    assert "correct horse battery 9" not in text
+    assert session_key not in text
+    assert student.id_number not in text
 
 
 def test_verification_lookups_are_logged_without_the_code(client, caplog):
     caplog.set_level(logging.INFO)
     client.get("/verify/SABCDEFGHJKMNPQR/")
     lookups = [r for r in caplog.records if r.getMessage() == "verification.lookup"]
-    assert lookups and lookups[0].event_fields["outcome"] == "unknown"
+    assert lookups
+    assert lookups[0].event_fields["outcome"] == "unknown"
     assert "SABCDEFGHJKMNPQR" not in str(lookups[0].__dict__)

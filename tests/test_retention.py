@@ -33,7 +33,8 @@ def test_purge_expired_deletes_only_what_is_past_its_period(student, settings):
     fresh = LoginEvent.objects.create(user=student, ip_prefix="10.0.0.0/24")
     call_command("purge_expired", stdout=StringIO())
     assert list(LoginEvent.objects.all()) == [fresh]
-    assert not OutboxMessage.objects.exists() and not OneTimeCode.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert not OneTimeCode.objects.exists()
     assert list(Notification.objects.values_list("pk", flat=True)) == [pending.pk]
 
 

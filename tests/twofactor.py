@@ -7,7 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-def confirmed_device(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def confirmed_device(user) -> TOTPDevice:
     """The user's authenticator, as if they had enrolled it."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
@@ -19,7 +19,7 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def verified_login(client, user):  # type: ignore[no-untyped-def]
+def verified_login(client, user):
     """Log ``client`` in as ``user`` with the TOTP step passed, as django_otp.login() records it."""
     client.force_login(user)
     if user.is_staff:

@@ -7,7 +7,7 @@ from django.core.checks import Error, Tags, register
 
 
 @register(Tags.security, deploy=True)
-def signing_key_configured(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def signing_key_configured(app_configs, **kwargs):
     if settings.DEBUG or settings.REPORT_SIGNING_KEY or settings.REPORT_SIGNING_KEY_FILE_ALLOWED:
         return []
     return [
@@ -20,7 +20,7 @@ def signing_key_configured(app_configs, **kwargs):  # type: ignore[no-untyped-de
 
 
 @register(Tags.security, deploy=True)
-def report_code_key_configured(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def report_code_key_configured(app_configs, **kwargs):
     if settings.DEBUG or settings.REPORT_CODE_KEY_CONFIGURED:
         return []
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ class VerifyForm(forms.Form):
         ),  # fmt: skip
     )
 
-    def __init__(self, *args: object, needs_captcha: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, needs_captcha: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if needs_captcha:
             self.fields["captcha"] = captcha_field()
@@ -99,7 +100,7 @@ class ApplyForm(ShownFieldsForm):
 
     field_order = ["record", "months"]
 
-    def __init__(self, *args: object, records: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, records: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["record"].choices = records
         self.fields["months"].choices = month_choices()
@@ -108,7 +109,7 @@ class ApplyForm(ShownFieldsForm):
 class ExtendForm(forms.Form):
     months = forms.TypedChoiceField(label=_("延长有效期"), coerce=int, initial=1)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["months"].choices = month_choices()
 
@@ -138,7 +139,7 @@ class RecipientValidityForm(forms.Form):
 
     valid_until = RecipientValidityField(label=_("有效期至"))
 
-    def __init__(self, *args: object, report, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         field = self.fields["valid_until"]

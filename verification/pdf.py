@@ -59,7 +59,7 @@ def _label(pdf: FPDF, x: float, y: float, text: str, height: float) -> None:
     pdf.multi_cell(LABEL_WIDTH, height / 2, text, border="B", align="L")
 
 
-def render(report, *, public_url: str, photo: bytes | None) -> bytes:  # type: ignore[no-untyped-def]
+def render(report, *, public_url: str, photo: bytes | None) -> bytes:
     payload = report.payload
     pdf = ReportPDF()
     pdf.add_page()

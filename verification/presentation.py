@@ -129,7 +129,7 @@ def title(payload: dict[str, object]) -> str:
     return str(TITLES[str(payload["kind"])])
 
 
-def sheet(report) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def sheet(report) -> dict[str, object]:
     """What the report sheet (verification/_report_body.html) shows of a report or recipient
     code, for the public page, its print view and the owner's page alike."""
     payload = report.payload

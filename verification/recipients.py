@@ -15,12 +15,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import request_network
+from accounts.models import User
 from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.refused import Refused
 
 from . import codes, signing, statuslist
 from .models import RecipientCode, VerificationEvent, VerificationReport
-from .services import OUTCOME_OF_STATE, ReportRefused
+from .services import OUTCOME_OF_STATE
 
 # Codes per report (closed ones included) and new codes a day per account.
 MAX_RECIPIENTS_PER_REPORT = 10
@@ -48,7 +50,7 @@ def sign_recipient(recipient: RecipientCode, report: VerificationReport) -> None
 
 def _check_recipient_validity(report: VerificationReport, valid_until: datetime.date) -> None:
     if not timezone.localdate() <= valid_until <= report.valid_until:
-        raise ReportRefused(ERR_RECIPIENT_VALIDITY % {"date": report.valid_until.isoformat()})
+        raise Refused(ERR_RECIPIENT_VALIDITY % {"date": report.valid_until.isoformat()})
 
 
 @transaction.atomic
@@ -56,16 +58,14 @@ def recipient_issue(
     *, report: VerificationReport, label: str, note: str = "", valid_until: datetime.date
 ) -> RecipientCode:
     """A new code for one recipient of ``report``, within the limits per report and per day."""
-    from accounts.models import User
-
     # Lock the owner, then the report: two requests at once cannot both pass the limits.
     User.objects.select_for_update().filter(pk=report.owner_id).first()
     locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
     if not locked.is_live():
-        raise ReportRefused(ERR_RECIPIENT_REPORT_NOT_LIVE)
+        raise Refused(ERR_RECIPIENT_REPORT_NOT_LIVE)
     _check_recipient_validity(locked, valid_until)
     if locked.recipients.count() >= MAX_RECIPIENTS_PER_REPORT:
-        raise ReportRefused(ERR_TOO_MANY_RECIPIENTS % {"limit": MAX_RECIPIENTS_PER_REPORT})
+        raise Refused(ERR_TOO_MANY_RECIPIENTS % {"limit": MAX_RECIPIENTS_PER_REPORT})
     today_start = timezone.make_aware(
         datetime.datetime.combine(timezone.localdate(), datetime.time.min)
     )
@@ -74,7 +74,7 @@ def recipient_issue(
     ).count()
     if made_today >= MAX_NEW_RECIPIENTS_PER_DAY:
         limit = MAX_NEW_RECIPIENTS_PER_DAY
-        raise ReportRefused(ERR_TOO_MANY_RECIPIENTS_TODAY % {"limit": limit})
+        raise Refused(ERR_TOO_MANY_RECIPIENTS_TODAY % {"limit": limit})
     now = timezone.now()
     for _attempt in range(5):
         recipient = RecipientCode(
@@ -105,7 +105,7 @@ def recipient_extend(*, recipient: RecipientCode, valid_until: datetime.date) ->
     locked = RecipientCode.objects.select_for_update().get(pk=recipient.pk)
     locked.report = report
     if locked.state != "live":
-        raise ReportRefused(ERR_RECIPIENT_NOT_LIVE)
+        raise Refused(ERR_RECIPIENT_NOT_LIVE)
     _check_recipient_validity(report, valid_until)
     locked.valid_until = valid_until
     locked.updated_at = timezone.now()

@@ -2,7 +2,7 @@
 code ends, with a link to the report's page where it can be extended (login required).
 
 One reminder per expiry date: the date reminded of is written on the row in the same
-transaction that queues the message (``accounts.services.notify``), by a conditional update,
+transaction that queues the message (``xuexin.notifications.notify``), by a conditional update,
 so a second run, or two runs at once, never send it again; extending gives a new date and
 so, in time, a new reminder. Not reminded: accounts that turned reminders off on /account/,
 inactive accounts, and codes whose validity was set inside the window (a code made to last
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuexin.logging import log_event
+from xuexin.notifications import notify
 
 from .models import RecipientCode, VerificationReport
 
@@ -140,8 +141,6 @@ def message(items: list[Due]) -> tuple[str, str]:
 
 def send(today: datetime.date | None = None, *, dry_run: bool = False) -> ReminderRun:
     """Remind every account of what ends within ``DAYS_BEFORE`` days; one message each."""
-    from accounts.services import notify
-
     run = ReminderRun()
     by_owner: dict[int, list[Due]] = defaultdict(list)
     for item in due(today):

@@ -23,10 +23,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.services import request_network
 from records.archive import archive_page
 from records.identity import normalize_person_name
 from xuexin import throttle
+from xuexin.network import request_network
+from xuexin.refused import Refused
 
 from . import verifier_requests
 from .models import VerifierRequest, VerifierRequestAnswer
@@ -187,7 +188,7 @@ def request_approve(request: HttpRequest, public_id) -> HttpResponse:  # type: i
             hidden_fields=form.hidden_fields(),
             absolute=request.build_absolute_uri,
         )
-    except verifier_requests.RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused.message))
     else:
         messages.success(request, _("已同意。出具对象验证码已生成，并发送到对方的联系邮箱。"))
@@ -209,7 +210,7 @@ def request_decline(request: HttpRequest, public_id) -> HttpResponse:  # type: i
         return redirect("verification:request", public_id=public_id)
     try:
         verifier_requests.request_decline(verifier_request=verifier_request, candidate=request.user)
-    except verifier_requests.RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused.message))
     else:
         messages.success(request, _("已拒绝。对方不会收到您的任何信息。"))
@@ -223,9 +224,9 @@ def request_resend(request: HttpRequest, public_id) -> HttpResponse:  # type: ig
     answer = verifier_request.answer  # type: ignore[attr-defined]
     try:
         if answer is None:
-            raise verifier_requests.RequestRefused(verifier_requests.ERR_NOTHING_TO_RESEND)
+            raise Refused(verifier_requests.ERR_NOTHING_TO_RESEND)
         verifier_requests.request_resend(answer=answer, absolute=request.build_absolute_uri)
-    except verifier_requests.RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused.message))
     else:
         messages.success(request, _("查验码已重新发送到对方的联系邮箱。"))

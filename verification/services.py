@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import request_network
 from records.masking import public_birth_month, public_id_mask
 from records.models import DegreeAward, Enrollment, Qualification
 from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.refused import Refused
 
 from . import codes, consent, signing, statuslist
 from .models import ReportKind, VerificationEvent, VerificationReport
@@ -63,12 +64,6 @@ HIDEABLE_FIELDS = ("id_number", "birth_date", "ethnicity")
 PHOTO = "photo"  # the name the photo goes by in a payload's "hidden" list
 
 
-class ReportRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def _value(record: models.Model, name: str) -> str:
     person = record.person  # type: ignore[attr-defined]
     if name == "school":
@@ -86,7 +81,7 @@ def _value(record: models.Model, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def photo_field(report: VerificationReport):  # type: ignore[no-untyped-def]
+def photo_field(report: VerificationReport):
     """The photo a report may show, if any: the diploma photo, else the admission photo."""
     if report.kind == ReportKind.XUEJI:
         enrollment = report.enrollment
@@ -152,7 +147,7 @@ def _valid_until(months: int) -> datetime.date:
 
 
 @transaction.atomic
-def report_issue(  # type: ignore[no-untyped-def]
+def report_issue(
     *, owner, record: models.Model, months: int = 1, show_photo: bool = True,
     hidden_fields: Iterable[str] = (), consent_version: str = "",
 ) -> VerificationReport:  # fmt: skip
@@ -170,7 +165,7 @@ def report_issue(  # type: ignore[no-untyped-def]
     type(record).objects.select_for_update().filter(pk=record.pk).first()
     live = VerificationReport.objects.live().filter(**{field: record}).count()
     if live >= MAX_LIVE_PER_RECORD:
-        raise ReportRefused(ERR_TOO_MANY_LIVE % {"limit": MAX_LIVE_PER_RECORD})
+        raise Refused(ERR_TOO_MANY_LIVE % {"limit": MAX_LIVE_PER_RECORD})
     now = timezone.now()
     for _attempt in range(5):
         report = VerificationReport(
@@ -209,7 +204,7 @@ def report_extend(*, report: VerificationReport, months: int) -> VerificationRep
     """Same code, a new validity from today, and today's data signed afresh."""
     locked = VerificationReport.objects.select_for_update().get(pk=report.pk)
     if not locked.is_live():
-        raise ReportRefused(ERR_NOT_LIVE)
+        raise Refused(ERR_NOT_LIVE)
     locked.valid_until = _valid_until(months)
     locked.updated_at = timezone.now()
     _sign_into(locked)
@@ -233,7 +228,7 @@ def report_close(*, report: VerificationReport, reason: str) -> VerificationRepo
     return locked
 
 
-def look_up(code: str, *, channel: str, request: HttpRequest):  # type: ignore[no-untyped-def]
+def look_up(code: str, *, channel: str, request: HttpRequest):
     """The live report for a code (or, for a recipient code, a ``recipients.RecipientView``
     of it), or None; every look at an existing report or code is recorded.
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from records.archive import archive_page
 from records.display import record_title
 from records.models import DegreeAward, Enrollment, Qualification
+from xuexin.refused import Refused
 
 from . import consent, did, presentation, recipients, services
 from .forms import ApplyForm, CloseForm, ExtendForm, RecipientForm, RecipientValidityForm
@@ -24,7 +25,7 @@ from .views import credential_response, pdf_response
 RECENT_EVENTS = 20  # per recipient code on the owner's page
 
 
-def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  # type: ignore[no-untyped-def]
+def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:
     """The student's records as ``kind:public-id`` choices, and the records by token."""
     if person is None:
         return [], {}
@@ -42,7 +43,7 @@ def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:  
     return choices, found
 
 
-def _own_reports(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_reports(request: HttpRequest):
     return VerificationReport.objects.filter(owner=request.user)
 
 
@@ -64,7 +65,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
                 hidden_fields=form.hidden_fields(),
                 consent_version=consent.VERSION,
             )
-        except services.ReportRefused as refused:
+        except Refused as refused:
             form.add_error("record", str(refused.message))
         else:
             messages.success(request, _("在线验证报告已生成。"))
@@ -77,7 +78,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/mine_list.html", {"form": form, "reports": reports})
 
 
-def _own_report(request: HttpRequest, public_id) -> VerificationReport:  # type: ignore[no-untyped-def]
+def _own_report(request: HttpRequest, public_id) -> VerificationReport:
     report = (
         _own_reports(request)
         .filter(public_id=public_id)
@@ -89,7 +90,7 @@ def _own_report(request: HttpRequest, public_id) -> VerificationReport:  # type:
     return report
 
 
-def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, object]:
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     # A viewBox and no fixed size: CSS scales the whole code instead of cropping its edges;
     # the quiet zone is the four modules scanners expect.
@@ -130,14 +131,14 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
 
 @archive_page
 @require_GET
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_detail(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     return render(request, "verification/mine_detail.html", _detail_context(request, report))
 
 
 @archive_page
 @require_POST
-def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_add(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = RecipientForm(request.POST, report=report)
     if form.is_valid():
@@ -148,7 +149,7 @@ def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
                 note=form.cleaned_data["note"],
                 valid_until=form.cleaned_data["valid_until"],
             )
-        except services.ReportRefused as refused:
+        except Refused as refused:
             form.add_error(None, str(refused.message))
         else:
             messages.success(request, _("出具对象验证码已生成。"))
@@ -157,7 +158,7 @@ def recipient_add(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
     return render(request, "verification/mine_detail.html", context, status=400)
 
 
-def _own_recipient(report, recipient_id) -> RecipientCode:  # type: ignore[no-untyped-def]
+def _own_recipient(report, recipient_id) -> RecipientCode:
     recipient = report.recipients.filter(public_id=recipient_id).first()
     if recipient is None:
         raise Http404
@@ -166,7 +167,7 @@ def _own_recipient(report, recipient_id) -> RecipientCode:  # type: ignore[no-un
 
 @archive_page
 @require_POST
-def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     form = RecipientValidityForm(request.POST, report=report, prefix=str(recipient.pk))
@@ -175,7 +176,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
             recipients.recipient_extend(
                 recipient=recipient, valid_until=form.cleaned_data["valid_until"]
             )
-        except services.ReportRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
         else:
             messages.success(request, _("出具对象验证码的有效期已更改，验证码不变。"))
@@ -187,7 +188,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
 
 @archive_page
 @require_POST
-def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     recipients.recipient_close(recipient=recipient)
@@ -197,13 +198,13 @@ def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpRespon
 
 @archive_page
 @require_POST
-def report_extend(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_extend(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
             services.report_extend(report=report, months=form.cleaned_data["months"])
-        except services.ReportRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
         else:
             messages.success(request, _("有效期已延长，在线验证码不变。"))
@@ -212,7 +213,7 @@ def report_extend(request: HttpRequest, public_id) -> HttpResponse:  # type: ign
 
 @archive_page
 @require_POST
-def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_close(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -225,7 +226,7 @@ def report_close(request: HttpRequest, public_id) -> HttpResponse:  # type: igno
 
 @archive_page
 @require_GET
-def report_pdf(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     return pdf_response(request, report)
 

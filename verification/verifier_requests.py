@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.services import notify
 from xuexin.logging import log_event
+from xuexin.notifications import notify
+from xuexin.refused import Refused
 
 from . import consent, recipients, services
 from .models import (
@@ -73,12 +74,6 @@ CODE_BODY = gettext_lazy(
     "本邮件由仿真系统发出，所有信息均为虚构，不具有任何证明效力。\n"
     "学信网（仿真系统）"
 )
-
-
-class RequestRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def request_submit(*, data: dict[str, object], language: str, ip_prefix: str) -> VerifierRequest:
@@ -143,9 +138,9 @@ def notify_candidates(*, now: datetime.datetime | None = None, dry_run: bool = F
 def _lock_unanswered(verifier_request: VerifierRequest, candidate: User) -> VerifierRequest:
     locked = VerifierRequest.objects.select_for_update().get(pk=verifier_request.pk)
     if locked.answers.filter(candidate=candidate).exists():
-        raise RequestRefused(ERR_ALREADY_ANSWERED)
+        raise Refused(ERR_ALREADY_ANSWERED)
     if locked.is_expired():
-        raise RequestRefused(ERR_EXPIRED)
+        raise Refused(ERR_EXPIRED)
     return locked
 
 
@@ -202,23 +197,21 @@ def request_approve(
     locked = _lock_unanswered(verifier_request, candidate)
     kind = services.KIND_OF_MODEL[type(record)]
     if kind not in locked.kinds:
-        raise RequestRefused(ERR_KIND_NOT_ASKED)
-    try:
-        report = _report_for(
-            owner=candidate,
-            record=record,
-            valid_until=valid_until,
-            show_photo=show_photo,
-            hidden_fields=hidden_fields,
-        )
-        recipient = recipients.recipient_issue(
-            report=report,
-            label=locked.organisation,
-            note=_("查验申请：%(contact)s") % {"contact": locked.contact_name},
-            valid_until=valid_until,
-        )
-    except services.ReportRefused as refused:
-        raise RequestRefused(refused.message) from None
+        raise Refused(ERR_KIND_NOT_ASKED)
+    # A report or code the limits refuse raises Refused with their reason, as on the report pages.
+    report = _report_for(
+        owner=candidate,
+        record=record,
+        valid_until=valid_until,
+        show_photo=show_photo,
+        hidden_fields=hidden_fields,
+    )
+    recipient = recipients.recipient_issue(
+        report=report,
+        label=locked.organisation,
+        note=_("查验申请：%(contact)s") % {"contact": locked.contact_name},
+        valid_until=valid_until,
+    )
     answer = VerifierRequestAnswer.objects.create(
         request=locked,
         candidate=candidate,
@@ -287,6 +280,6 @@ def request_resend(*, answer: VerifierRequestAnswer, absolute: Callable[[str], s
     """Send an approval's code again, only if it never reached the mail server."""
     recipient = answer.recipient
     if answer.emailed_at is not None or recipient is None or recipient.state != "live":
-        raise RequestRefused(ERR_NOTHING_TO_RESEND)
+        raise Refused(ERR_NOTHING_TO_RESEND)
     if not email_code(answer.pk, absolute):
-        raise RequestRefused(ERR_EMAIL_FAILED)
+        raise Refused(ERR_EMAIL_FAILED)

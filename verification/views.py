@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.services import request_network
 from records.models import Qualification
-from records.views import private_file_response
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.private_files import private_file_response
 from xuexin.views import throttled_page
 
 from . import codes, credentials, did, pdf, presentation, recipients, services, signing, statuslist
@@ -70,18 +70,18 @@ def _throttled_answer(request: HttpRequest, wait: int, api: bool = False) -> Htt
     return throttled_page(request, wait)
 
 
-def public_view(view):  # type: ignore[no-untyped-def]
+def public_view(view):
     """Refuse once the address's budget is spent, honour ?lang=en, add the privacy headers."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = request.GET.get("lang")
         if language in {"en", "zh-hans"}:
             with translation.override(language):
                 return privacy_headers(answer(request, *args, **kwargs))
         return privacy_headers(answer(request, *args, **kwargs))
 
-    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         wait = throttle.spent(request, group=LOOKUPS, key="ip", rate=_lookup_rate)
         if wait is not None:
             return _throttled_answer(request, wait)
@@ -128,7 +128,7 @@ def _channel(request: HttpRequest) -> str:
     )
 
 
-def _report_context(request: HttpRequest, report) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _report_context(request: HttpRequest, report) -> dict[str, object]:
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     return {
         **presentation.sheet(report),
@@ -159,7 +159,7 @@ def report_print(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "verification/print.html", _report_context(request, report))
 
 
-def _photo_bytes(report) -> bytes | None:  # type: ignore[no-untyped-def]
+def _photo_bytes(report) -> bytes | None:
     field = services.photo_field(report) if report.payload.get("photo") else None
     if not field:
         return None
@@ -170,7 +170,7 @@ def _photo_bytes(report) -> bytes | None:  # type: ignore[no-untyped-def]
         return None
 
 
-def pdf_response(request: HttpRequest, report) -> HttpResponse:  # type: ignore[no-untyped-def]
+def pdf_response(request: HttpRequest, report) -> HttpResponse:
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     body = pdf.render(report, public_url=public_url, photo=_photo_bytes(report))
     response = HttpResponse(body, content_type="application/pdf")
@@ -228,7 +228,7 @@ def _api_error(status: int, error: str) -> JsonResponse:
     return JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def api_report_data(request: HttpRequest, report) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def api_report_data(request: HttpRequest, report) -> dict[str, object]:
     return {
         "data": report.signed_payload,
         "signature": report.signature,

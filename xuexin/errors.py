@@ -72,8 +72,8 @@ class BrandedErrorsMiddleware:
 
 
 def _log_forbidden(request: HttpRequest, reason: str) -> None:
-    from accounts.services import request_network
     from xuexin.logging import log_event
+    from xuexin.network import request_network
 
     user = getattr(request, "user", None)
     log_event(

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "audit",
     "verification",
     "surveys",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -347,7 +348,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # In the demo WhiteNoise serves straight from the apps' folders; production serves the
 # collected, hashed files from STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -514,7 +514,6 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("XUEXIN_HSTS_SECONDS", 365 * 24 * 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_REFERRER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

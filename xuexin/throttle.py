@@ -61,7 +61,7 @@ def spent(request: HttpRequest, *, group: str, key: str | Callable,
 def hits(request: HttpRequest, *, group: str, key: str | Callable, rate: str | Callable) -> int:
     """How many requests the current window of this budget has counted so far."""
     usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
-    return int(usage["count"]) if usage else 0  # type: ignore[call-overload]
+    return int(usage["count"]) if usage else 0
 
 
 def refuse(request: HttpRequest, wait: int) -> None:
@@ -75,14 +75,14 @@ def retry_after(request: HttpRequest) -> int:
     return int(getattr(request, "throttle_wait", UNKNOWN_WAIT))
 
 
-def limit(*, key: str | Callable, rate: str | Callable, method: object = "POST"):  # type: ignore[no-untyped-def]
+def limit(*, key: str | Callable, rate: str | Callable, method: object = "POST"):
     """django-ratelimit's ``ratelimit(..., block=True)``, keeping the time left for the 429."""
 
-    def decorator(view):  # type: ignore[no-untyped-def]
+    def decorator(view):
         group = f"{view.__module__}.{view.__qualname__}"
 
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             wait = spend(request, group=group, key=key, rate=rate, method=method)
             if wait is not None:
                 refuse(request, wait)

@@ -26,7 +26,8 @@ urlpatterns = [
     # /help/… and /news/<id>/, both in the helpcenter namespace.
     path("", include("helpcenter.urls")),
     path("sitemap/", views.sitemap, name="sitemap"),
-    path("edu/", views.edu, name="edu"),
+    # /edu/ (教育网, the schools the simulation knows).
+    path("", include("records.public_urls")),
 ]
 
 if settings.BENCH_MODE:

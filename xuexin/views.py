@@ -1,4 +1,4 @@
-"""Site-wide pages: home, 网站导航, 教育网, the health check, throttled and benchmark answers."""
+"""Site-wide pages: home, 网站导航, the health check, throttled and benchmark answers."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.services import request_network
-from records.models import School
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 
 @require_GET
@@ -26,14 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def sitemap(request: HttpRequest) -> HttpResponse:
     """网站导航: every public page of the simulation, grouped as on the real site."""
     return render(request, "sitemap.html")
-
-
-@require_GET
-def edu(request: HttpRequest) -> HttpResponse:
-    """教育网: the real site links out to the education network; the simulation stays offline
-    and lists the schools it knows instead."""
-    schools = School.objects.order_by("province", "code").only("code", "name", "province")
-    return render(request, "edu.html", {"schools": schools})
 
 
 @never_cache

@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AccessAction
+from audit.services import staff_download
 from records.access import parse_public_id
-from records.views import refuse_staff_without_second_factor, staff_download
+from xuexin.private_files import refuse_staff_without_second_factor
 
 from .. import services
 from ..forms import ClaimForm, IdentityFactsForm

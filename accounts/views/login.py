@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from xuexin.logging import log_event
+from xuexin.network import request_network
 
 from .. import services
 from ..forms import ERR_LOGIN, LoginForm
@@ -77,14 +78,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def lockout_response(
     request: HttpRequest, credentials: object = None, *args, **kwargs
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+) -> HttpResponse:
     """Shown instead of the login page while a (username, IP) pair cools off."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     typed = (credentials or {}).get("username") if isinstance(credentials, dict) else None
     log_event(
         "login.locked",
         user=mask_username(str(typed or request.POST.get("username", ""))),
-        ip=services.request_network(request),
+        ip=request_network(request),
     )
     response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

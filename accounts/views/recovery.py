@@ -27,6 +27,8 @@ from django.views.decorators.http import require_http_methods
 
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.notifications import notify
 
 from .. import otp, services, throttles
 from ..backends import find_login_user
@@ -53,7 +55,7 @@ USERNAME_SMS = gettext_lazy(
 )
 
 
-def _throttled_post(view):  # type: ignore[no-untyped-def]
+def _throttled_post(view):
     """Per address, and per what was typed (the username or ID number), on every POST."""
     return throttle.limit(key="ip", rate=throttles.per_address, method="POST")(view)
 
@@ -75,7 +77,7 @@ def recover_username(request: HttpRequest) -> HttpResponse:
             is_active=True,
         )
         for account in accounts:
-            services.notify(
+            notify(
                 account,
                 str(USERNAME_SMS % {"phone": account.masked_phone}),
                 _("学信网（仿真）：找回用户名"),
@@ -83,7 +85,7 @@ def recover_username(request: HttpRequest) -> HttpResponse:
         log_event(
             "account.username_requested",
             matched=len(accounts) > 0,
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
         messages.info(request, USERNAME_SENT)
         return redirect("accounts:login")
@@ -126,7 +128,7 @@ def recover_password(request: HttpRequest) -> HttpResponse:
             "password.reset_requested",
             user=user.pk if user else None,
             channel=channel,
-            ip=services.request_network(request),
+            ip=request_network(request),
         )
         if channel == "email":
             if user is not None and user.email and user.email_verified_at:

@@ -34,7 +34,7 @@ BACKEND = "accounts.backends.PhoneEmailOrIdBackend"
 NOT_ECHOED = {"password1", "password2", "captcha_0", "captcha_1", "sms_code", "csrfmiddlewaretoken"}
 
 
-def _kept_values(data) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _kept_values(data) -> dict[str, object]:
     return {key: value for key, value in data.items() if key not in NOT_ECHOED}
 
 
@@ -58,7 +58,7 @@ def _remember_proof(request: HttpRequest, phone: str) -> None:
     request.session[PROOF_KEY] = {"phone": phone, "until": until}
 
 
-def _render(request: HttpRequest, *, send_form: SendCodeForm, form: RegistrationForm, **extra):  # type: ignore[no-untyped-def]
+def _render(request: HttpRequest, *, send_form: SendCodeForm, form: RegistrationForm, **extra):
     phone = form["phone"].value() or send_form["phone"].value() or ""
     phone = normalize_mobile(phone)
     resend_after = otp.seconds_until_resend(OneTimeCode.Purpose.REGISTER, phone) if phone else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +21,11 @@ from django_otp import verify_token
 
 from xuexin import throttle
 from xuexin.logging import log_event
+from xuexin.network import request_network
+from xuexin.staff import otp_verified
 
 from .. import throttles, twofactor
 from ..forms import ERR_CURRENT_PASSWORD
-from ..services import request_network
 
 ERR_WRONG_CODE = gettext_lazy("动态口令不正确或已过期，请输入验证器中当前显示的 6 位数字")
 ERR_THROTTLED = gettext_lazy("错误次数过多，请稍后再试")
@@ -57,7 +60,7 @@ class SetupForm(TokenForm):
     )
     field_order = ["password", "token"]
 
-    def __init__(self, *args: object, user, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["token"].widget.attrs.pop("autofocus", None)
@@ -97,7 +100,7 @@ def _render(request: HttpRequest, template: str, context: dict) -> TemplateRespo
 def staff_otp_setup(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
-    if twofactor.otp_verified(user):
+    if otp_verified(user):
         return redirect(_next(request))
     if twofactor.has_confirmed_device(user):
         # A second device is added only after passing the first: a stolen password alone
@@ -132,7 +135,7 @@ def staff_otp_setup(request: HttpRequest) -> HttpResponse:
 def staff_otp_verify(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
-    if twofactor.otp_verified(user):
+    if otp_verified(user):
         return redirect(_next(request))
     devices = list(
         twofactor.TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("id")

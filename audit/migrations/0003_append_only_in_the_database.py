@@ -37,14 +37,14 @@ DROP = [
 ]
 
 
-def create_trigger(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def create_trigger(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         # params=None: the statements are sent as they are ("%" is not a placeholder).
         for statement in (FUNCTION, TRIGGER):
             schema_editor.execute(statement, params=None)
 
 
-def drop_trigger(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def drop_trigger(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         for statement in DROP:
             schema_editor.execute(statement, params=None)

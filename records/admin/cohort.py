@@ -8,6 +8,7 @@ that stopped everything when nothing was changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,15 +19,17 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.refused import Refused
+from xuexin.staff import staff_sees_everyone
+
 from .. import codes, cohort
-from ..access import staff_sees_everyone
 
 ERR_NOTE_REQUIRED = gettext_lazy("请填写说明，它会记入每条学籍的修改历史")
 SHOWN_ON_CONFIRMATION = 200
 
 
 class NoteField(forms.CharField):
-    def __init__(self, label: object, **kwargs: object) -> None:
+    def __init__(self, label: object, **kwargs: Any) -> None:
         super().__init__(
             label=label,
             max_length=80,
@@ -35,7 +38,7 @@ class NoteField(forms.CharField):
             **kwargs,
         )
 
-    def clean(self, value):  # type: ignore[no-untyped-def]
+    def clean(self, value):
         return super().clean(" ".join((value or "").split()))
 
 
@@ -97,14 +100,14 @@ def _action(
     explanation: object,
     apply: Callable[[HttpRequest, QuerySet, dict], str],
     permission: str = "change",
-):  # type: ignore[no-untyped-def]
-    def action(modeladmin, request: HttpRequest, queryset: QuerySet):  # type: ignore[no-untyped-def]
+):
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet):
         confirmed = request.POST.get("confirm") == "yes"
         form = form_class(request.POST if confirmed else None)
         if confirmed and form.is_valid():
             try:
                 text = apply(request, queryset, form.cleaned_data)
-            except cohort.BulkRefused as refused:
+            except Refused as refused:
                 messages.error(
                     request, _("未修改任何学籍：%(problem)s") % {"problem": refused.message}
                 )
@@ -197,12 +200,12 @@ class EntryYearFilter(admin.SimpleListFilter):
     title = gettext_lazy("入学年份")
     parameter_name = "entry_year"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         # From the admin's own (scoped) queryset: a registrar sees only their school's years.
         years = model_admin.get_queryset(request).dates("entry_date", "year", order="DESC")
         return [(str(day.year), str(day.year)) for day in years]
 
-    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def queryset(self, request, queryset):
         value = self.value()
         if value and value.isdigit():
             return queryset.filter(entry_date__year=int(value))
@@ -213,10 +216,10 @@ class WithdrawnFilter(admin.SimpleListFilter):
     title = gettext_lazy("撤销")
     parameter_name = "withdrawn"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         return [("no", _("未撤销")), ("yes", _("已撤销"))]
 
-    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def queryset(self, request, queryset):
         if self.value() == "no":
             return queryset.filter(withdrawn_at__isnull=True)
         if self.value() == "yes":

@@ -51,7 +51,7 @@ class StaffNoteFormMixin(forms.Form):
 
 
 class MaskedHistoryHelper(HistoricalRecordContextHelper):
-    def prepare_delta_change_value(self, change, value):  # type: ignore[no-untyped-def]
+    def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if change.field in MASKED_FIELDS and value:
             return mask_id_number(str(value))
@@ -65,20 +65,20 @@ class RecordHistoryMixin:
 
     masked_history_fields: dict[str, str] = {}  # field shown masked in a past version → method
 
-    def get_historical_record_context_helper(self, request, historical_record):  # type: ignore[no-untyped-def]
+    def get_historical_record_context_helper(self, request, historical_record):
         return MaskedHistoryHelper(self.model, historical_record)  # type: ignore[attr-defined]
 
     def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
         return True
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):  # type: ignore[no-untyped-def]
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
         if response.status_code == 200:
             obj = response.context_data["object"]
             self._log_history_read(request, _("%(object)s 的修改历史") % {"object": obj})
         return response
 
-    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):  # type: ignore[no-untyped-def]
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         request._viewing_past_version = True  # type: ignore[attr-defined]
@@ -88,7 +88,7 @@ class RecordHistoryMixin:
             self._log_history_read(request, _("%(object)s 的历史版本") % {"object": obj})
         return response
 
-    def render_history_view(self, request, template, context, **kwargs):  # type: ignore[no-untyped-def]
+    def render_history_view(self, request, template, context, **kwargs):
         # A TemplateResponse, so the page's context stays readable after rendering.
         from django.template.response import TemplateResponse
 
@@ -113,17 +113,17 @@ class RecordHistoryMixin:
             shown.append(self.masked_history_fields.get(field.name, field.name))
         return shown
 
-    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_fields(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return self._past_version_fields()
         return super().get_fields(request, obj)  # type: ignore[misc]
 
-    def get_fieldsets(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return [(None, {"fields": self._past_version_fields()})]
         return super().get_fieldsets(request, obj)  # type: ignore[misc]
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return self._past_version_fields()
         return super().get_readonly_fields(request, obj)  # type: ignore[misc]

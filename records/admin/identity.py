@@ -22,11 +22,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AccessAction
 from audit.services import access_record
+from xuexin.admin_decisions import NO_DECISION, OneDecisionMessageMixin
+from xuexin.refused import Refused
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import identity_changes
-from ..access import is_registrar, staff_sees_everyone
 from ..models import IdentityChange, IdentityChangeStatus, Person
-from .decisions import NO_DECISION, OneDecisionMessageMixin
 from .history import RecordHistoryMixin
 from .queues import DecisionForm
 from .scoping import ScopedForeignKeysMixin, scoped_queryset
@@ -53,7 +54,7 @@ class IdentityChangeRequestForm(forms.ModelForm):
         values = {name: data.get(name) for name in identity_changes.IDENTITY_FIELDS}
         try:
             data.update(identity_changes.validate_request(person=person, values=values))
-        except identity_changes.IdentityChangeRefused as refused:
+        except Refused as refused:
             raise ValidationError(str(refused.message)) from None
         except ValidationError as error:
             raise ValidationError(error.messages) from None
@@ -110,7 +111,7 @@ class IdentityChangeAdmin(
     def has_module_permission(self, request: HttpRequest) -> bool:
         return staff_sees_everyone(request.user) or is_registrar(request.user)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         if not self.has_module_permission(request):
             return False
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
@@ -118,22 +119,22 @@ class IdentityChangeAdmin(
     def has_add_permission(self, request: HttpRequest) -> bool:
         return is_registrar(request.user) or staff_sees_everyone(request.user)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         # Only a national administrator decides, and only a pending request.
         if not staff_sees_everyone(request.user):
             return False
         return obj is None or obj.status == IdentityChangeStatus.PENDING
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     # --- the pages --------------------------------------------------------------------------
 
-    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         kwargs["form"] = IdentityChangeRequestForm if obj is None else IdentityDecisionForm
         return super().get_form(request, obj, change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_fields(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return super().get_fields(request, obj)
         if obj is None:
@@ -142,14 +143,14 @@ class IdentityChangeAdmin(
             return [*self.decided_readonly, "decision", "note"]
         return self.decided_readonly
 
-    def get_fieldsets(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None or self._past_version(request):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "description": REQUEST_EXPLAINED}), *rest]
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return super().get_readonly_fields(request, obj)
         return [] if obj is None else self.decided_readonly
@@ -214,7 +215,7 @@ class IdentityChangeAdmin(
             rows.append((str(field.verbose_name), str(old), str(new)))
         return rows
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         original = getattr(response, "context_data", {}).get("original")
         if request.method == "GET" and response.status_code == 200 and original is not None:
@@ -225,7 +226,7 @@ class IdentityChangeAdmin(
 
     # --- saving -----------------------------------------------------------------------------
 
-    def save_model(self, request: HttpRequest, obj: IdentityChange, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: IdentityChange, form, change: bool) -> None:
         if not change:
             with transaction.atomic():
                 person = Person.objects.select_for_update().get(pk=obj.person_id)
@@ -253,7 +254,7 @@ class IdentityChangeAdmin(
             else:
                 self.report(request, messages.INFO, NO_DECISION)
                 return
-        except identity_changes.IdentityChangeRefused as refused:
+        except Refused as refused:
             self.report(request, messages.ERROR, refused.message)
         else:
             self.report(request, messages.SUCCESS, done)

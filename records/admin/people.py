@@ -13,9 +13,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
+from xuexin.refused import Refused
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import identity_changes
-from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from ..access import persons_visible_to, records_visible_to
 from ..identity import IdType, normalize_id_number
 from ..models import (
     DegreeAward,
@@ -67,7 +69,7 @@ class StaffEditForm(StaffNoteFormMixin, VersionedModelForm):
     """The change form of a record: versioned, with a note for the history entry."""
 
 
-def _reason(form, base: str) -> str:  # type: ignore[no-untyped-def]
+def _reason(form, base: str) -> str:
     return staff_reason(base, form.cleaned_data.get("change_note", "") if form else "")
 
 
@@ -80,18 +82,18 @@ class VersionedSaveMixin(RecordHistoryMixin):
     class Media:
         css = {"all": ["css/staff-admin.css"]}
 
-    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         obj._change_reason = _reason(form, REASON_EDIT if change else REASON_ADD)
         if change:
             save_versioned(obj, expected_version=obj.version)
         else:
             obj.save()
 
-    def delete_model(self, request: HttpRequest, obj) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj) -> None:
         obj._change_reason = REASON_DELETE
         super().delete_model(request, obj)  # type: ignore[misc]
 
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj._change_reason = REASON_DELETE
@@ -201,7 +203,7 @@ class PersonForm(StaffEditForm):
                 identity_changes.check_new_document(
                     self.instance, str(id_type), normalize_id_number(str(id_type), str(id_number))
                 )
-            except identity_changes.IdentityChangeRefused as refused:
+            except Refused as refused:
                 self.add_error("id_number", str(refused.message))
         return data
 
@@ -263,13 +265,13 @@ class PersonAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, 
             cache[obj.pk] = not identity_changes.may_change_identity(request.user, obj)
         return cache[obj.pk]
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if self._identity_locked(request, obj):
             readonly += [name for name in identity_changes.IDENTITY_FIELDS if name not in readonly]
         return readonly
 
-    def get_fieldsets(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self._past_version(request):
             return fieldsets
@@ -291,7 +293,7 @@ class PersonAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, 
         (name, options), *rest = fieldsets
         return [(name, {**options, "description": description}), *rest]
 
-    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:
         changed = [name for name in identity_changes.IDENTITY_FIELDS if name in form.changed_data]
         if not change or not changed:
             super().save_model(request, obj, form, change)
@@ -310,7 +312,7 @@ class RecordAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, 
     autocomplete_fields = ["person", "school"]
     list_per_page = 50
 
-    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_fields(self, request: HttpRequest, obj=None):
         fields = super().get_fields(request, obj)
         if obj is None or self._past_version(request) or self.has_change_permission(request, obj):
             return fields
@@ -320,7 +322,7 @@ class RecordAdmin(AccessLoggedAdminMixin, VersionedSaveMixin, ScopedAdminMixin, 
         return [name for name in fields if name not in photo_fields]
 
     @admin.display(description=_("学生"), ordering="person__name")
-    def person_label(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def person_label(self, obj) -> str:
         return str(obj.person)
 
 
@@ -353,7 +355,7 @@ class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMi
     list_select_related = ["person", "school"]
     readonly_fields = ["withdrawal", "admission_thumb", "diploma_thumb"]
 
-    def get_list_filter(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_list_filter(self, request: HttpRequest):
         filters = list(super().get_list_filter(request))
         if is_registrar(request.user):  # one school: nothing to choose
             filters = [f for f in filters if f != ("school", admin.RelatedOnlyFieldListFilter)]
@@ -397,7 +399,7 @@ class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMi
             },
         )
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         # A withdrawn record is read-only for registrars; restoring it is a national decision.
         if obj is not None and obj.is_withdrawn and not staff_sees_everyone(request.user):
             return False

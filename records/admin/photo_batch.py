@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,8 +14,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.refused import Refused
+from xuexin.staff import is_registrar, staff_sees_everyone
+
 from .. import photo_batch
-from ..access import is_registrar, staff_sees_everyone
 from ..models import School
 
 ERR_CHOOSE_FILE = gettext_lazy("请选择要上传的 ZIP 压缩包")
@@ -35,7 +39,7 @@ class PhotoBatchForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
 
-    def __init__(self, *args: object, user, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not is_registrar(user):
             # A national administrator names the school; a registrar's is their own.
@@ -48,7 +52,7 @@ class PhotoBatchForm(forms.Form):
 class PhotoBatchMixin:
     """URLs and pages of the batch upload, for staff who may change 学籍."""
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         opts = self.model._meta  # type: ignore[attr-defined]
         prefix = f"{opts.app_label}_{opts.model_name}"
         wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
@@ -97,7 +101,7 @@ class PhotoBatchMixin:
                     key=form.cleaned_data["key"],
                     upload=form.cleaned_data["archive"],
                 )
-            except photo_batch.BatchRefused as refused:
+            except Refused as refused:
                 form.add_error("archive", str(refused.message))
             else:
                 # After the POST, a page of its own: reloading it repeats nothing.
@@ -124,13 +128,13 @@ class PhotoBatchMixin:
         upload_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_photo_batch")
         try:
             batch = photo_batch.photo_batch_load(user=request.user, token=token)
-        except photo_batch.BatchRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused.message))
             return HttpResponseRedirect(upload_url)
         if request.method == "POST":
             try:
                 count = photo_batch.photo_batch_apply(user=request.user, token=token)
-            except photo_batch.BatchRefused as refused:
+            except Refused as refused:
                 messages.error(request, _("没有更换任何照片：%(why)s") % {"why": refused.message})
                 return HttpResponseRedirect(upload_url)
             messages.success(request, _("已更换 %(count)d 名学生的学历照片。") % {"count": count})

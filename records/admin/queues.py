@@ -8,6 +8,8 @@ which tell the student.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -19,11 +21,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
+from xuexin.admin_decisions import (
+    ALREADY_DECIDED,
+    NO_DECISION,
+    OneDecisionMessageMixin,
+    decision_action,
+)
+from xuexin.refused import Refused
+from xuexin.staff import is_registrar, staff_sees_everyone
 
 from .. import corrections, reviews
-from ..access import is_registrar, staff_sees_everyone
 from ..models import CorrectionEvent, CorrectionRequest, PhotoReview
-from .decisions import ALREADY_DECIDED, NO_DECISION, OneDecisionMessageMixin, decision_action
 from .history import RecordHistoryMixin
 from .people import enrollment_photo_url, photo_thumbnail
 from .scoping import ScopedObjectsMixin
@@ -68,7 +76,7 @@ class DecisionForm(forms.ModelForm):
     decision = forms.ChoiceField(required=False, widget=forms.RadioSelect)
     note = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].label = self.decision_label
         self.fields["decision"].choices = [("", _("暂不处理")), *self.decision_choices]
@@ -96,15 +104,15 @@ class PhotoReviewDecisionForm(DecisionForm):
         fields: list[str] = []
 
 
-def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _handle_photo(review: PhotoReview, *, reviewer, note: str) -> str:
     reviews.photo_review_handle(review=review, reviewer=reviewer, note=note)
     return "applied"
 
 
-def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _dismiss_photo(review: PhotoReview, *, reviewer, note: str) -> str:
     try:
         reviews.photo_review_dismiss(review=review, reviewer=reviewer, note=note)
-    except reviews.ReviewRefused as refused:
+    except Refused as refused:
         raise ValidationError(str(refused.message)) from None
     return "applied"
 
@@ -175,7 +183,7 @@ class PhotoReviewAdmin(
     def photo(self, obj: PhotoReview) -> str:
         return photo_thumbnail(enrollment_photo_url(obj.enrollment, obj.kind))
 
-    def save_model(self, request: HttpRequest, obj: PhotoReview, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: PhotoReview, form, change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         deciders = {"handle": _handle_photo, "dismiss": _dismiss_photo}
         done = {
@@ -225,14 +233,14 @@ class CorrectionEventInline(admin.TabularInline):
         return False
 
 
-def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _approve(correction: CorrectionRequest, *, reviewer, note: str) -> str:
     return corrections.correction_approve(correction=correction, reviewer=reviewer, note=note)
 
 
-def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> str:  # type: ignore[no-untyped-def]
+def _reject(correction: CorrectionRequest, *, reviewer, note: str) -> str:
     try:
         corrections.correction_reject(correction=correction, reviewer=reviewer, note=note)
-    except corrections.CorrectionRefused as refused:
+    except Refused as refused:
         raise ValidationError(str(refused.message)) from None
     return "applied"
 
@@ -326,7 +334,7 @@ class CorrectionRequestAdmin(
             return "—"
         return photo_thumbnail(reverse("records:staff-correction-evidence", args=[obj.public_id]))
 
-    def save_model(self, request: HttpRequest, obj: CorrectionRequest, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: CorrectionRequest, form, change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         note = form.cleaned_data.get("note", "")
         actions = {
@@ -348,7 +356,7 @@ class CorrectionRequestAdmin(
             self.report(request, messages.WARNING, ALREADY_DECIDED % {"status": status})
         except corrections.CorrectionEscalated:
             self.report(request, messages.WARNING, corrections.ERR_ESCALATED)
-        except corrections.CorrectionRefused as refused:
+        except Refused as refused:
             self.report(request, messages.ERROR, refused.message)
         except ValidationError as error:
             self.report(request, messages.ERROR, "；".join(error.messages))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -32,12 +34,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class RosterExportForm(SelectableFieldsExportForm):
     """The export page in the roster's own words: each column by its Chinese header."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resource"].label = gettext_lazy("名册")
         self.fields["format"].label = gettext_lazy("格式")
 
-    def _get_field_label(self, resource, field_name: str) -> str:  # type: ignore[no-untyped-def]
+    def _get_field_label(self, resource, field_name: str) -> str:
         field = resource.fields.get(field_name)
         return field.column_name if field is not None else field_name
 
@@ -57,10 +59,10 @@ class RosterImportExportMixin(ImportExportMixin):
     skip_admin_log = True
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)  # type: ignore[attr-defined]
+        return self.has_add_permission(request) and self.has_change_permission(request)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)  # type: ignore[attr-defined]
+        return self.has_view_permission(request)
 
     def get_import_resource_classes(self, request: HttpRequest) -> list:
         return [EnrollmentRosterResource]
@@ -70,22 +72,22 @@ class RosterImportExportMixin(ImportExportMixin):
             return [EnrollmentRosterResource, EnrollmentRosterFullResource]
         return [EnrollmentRosterResource]
 
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: object) -> dict:
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
-    def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: object) -> dict:
+    def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
-    def get_import_data_kwargs(self, **kwargs: object) -> dict:
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict:
         # All or nothing: a row that fails when confirming rolls the whole file back.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
-    def add_data_read_fail_error_to_form(self, form, e) -> None:  # type: ignore[no-untyped-def]
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
         # The library's message names the Python exception; ours says what to do.
         message = e.message if isinstance(e, RosterFileError) else ERR_NOT_READABLE
         form.add_error("import_file", str(message))
 
-    def get_import_context_data(self, **kwargs: object) -> dict:
+    def get_import_context_data(self, **kwargs: Any) -> dict:
         return {
             **super().get_import_context_data(**kwargs),
             "roster_headers": HEADERS,
@@ -95,9 +97,9 @@ class RosterImportExportMixin(ImportExportMixin):
             ],
         }
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
-        opts = self.model._meta  # type: ignore[attr-defined]
-        view = self.admin_site.admin_view(self.roster_template_view)  # type: ignore[attr-defined]
+    def get_urls(self):
+        opts = self.model._meta
+        view = self.admin_site.admin_view(self.roster_template_view)
         return [
             path(
                 "import/template.<str:extension>",
@@ -121,7 +123,7 @@ class RosterImportExportMixin(ImportExportMixin):
         response["Content-Disposition"] = f'attachment; filename="roster-template.{extension}"'
         return response
 
-    def process_result(self, result, request: HttpRequest) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def process_result(self, result, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
             # Something changed between the dry run and the confirmation: nothing was written.
             messages.error(
@@ -129,7 +131,7 @@ class RosterImportExportMixin(ImportExportMixin):
                 _("导入未完成，没有写入任何数据：%(summary)s。请重新试导入查看每行的问题。")
                 % {"summary": import_summary(result)},
             )
-            opts = self.model._meta  # type: ignore[attr-defined]
+            opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
         access_record(
             request=request,
@@ -139,10 +141,10 @@ class RosterImportExportMixin(ImportExportMixin):
         messages.success(
             request, _("导入完成：%(summary)s。") % {"summary": import_summary(result)}
         )
-        opts = self.model._meta  # type: ignore[attr-defined]
+        opts = self.model._meta
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
-    def get_export_data(self, file_format, request: HttpRequest, queryset, **kwargs):  # type: ignore[no-untyped-def]
+    def get_export_data(self, file_format, request: HttpRequest, queryset, **kwargs):
         resource = self.choose_export_resource_class(kwargs.get("export_form"), request)
         data = super().get_export_data(file_format, request, queryset, **kwargs)
         rows = queryset.current().count()

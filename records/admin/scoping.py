@@ -14,13 +14,15 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from ..access import is_registrar, persons_visible_to, records_visible_to, staff_sees_everyone
+from xuexin.staff import is_registrar, staff_sees_everyone
+
+from ..access import persons_visible_to, records_visible_to
 from ..models import DegreeAward, Enrollment, Person, Qualification, School
 
 SCOPED_MODELS = (Person, Enrollment, Qualification, DegreeAward)
 
 
-def scoped_queryset(user, model: type[models.Model]) -> QuerySet:  # type: ignore[no-untyped-def]
+def scoped_queryset(user, model: type[models.Model]) -> QuerySet:
     """Everything of ``model`` this staff member may reach in the admin."""
     if model is Person:
         return persons_visible_to(user)
@@ -42,7 +44,7 @@ class ScopedForeignKeysMixin:
 
     unscoped_foreign_keys: tuple[str, ...] = ()
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         related = db_field.related_model
         scoped = related in SCOPED_MODELS or related is School
         if scoped and db_field.name not in self.unscoped_foreign_keys:
@@ -87,11 +89,11 @@ class ScopedObjectsMixin:
         if not self.get_queryset(request).filter(pk=pk).exists():  # type: ignore[attr-defined]
             raise Http404
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):  # type: ignore[no-untyped-def]
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):  # type: ignore[no-untyped-def]
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 

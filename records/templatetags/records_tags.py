@@ -17,7 +17,7 @@ def record_date(value: datetime.date | None) -> str:
 
 
 @register.filter
-def list_text(items) -> str:  # type: ignore[no-untyped-def]
+def list_text(items) -> str:
     """甲、乙 on Chinese pages, "a, b" on English ones."""
     return display.list_text(items)
 
@@ -29,17 +29,17 @@ def bracketed(text: object) -> str:
 
 
 @register.filter
-def record_title(record) -> str:  # type: ignore[no-untyped-def]
+def record_title(record) -> str:
     return display.record_title(record)
 
 
 @register.filter
-def degree_title(degree) -> str:  # type: ignore[no-untyped-def]
+def degree_title(degree) -> str:
     return display.degree_title(degree)
 
 
 @register.filter
-def correction_label(correction, which: str) -> str:  # type: ignore[no-untyped-def]
+def correction_label(correction, which: str) -> str:
     """The current or proposed value of a correction request, as the cards show it."""
     from records.corrections import label_for
 
@@ -48,14 +48,14 @@ def correction_label(correction, which: str) -> str:  # type: ignore[no-untyped-
 
 
 @register.filter
-def correction_field(correction) -> str:  # type: ignore[no-untyped-def]
+def correction_field(correction) -> str:
     from records.corrections import field_label
 
     return field_label(correction.record, correction.field)
 
 
 @register.filter
-def public_id_number(person) -> str:  # type: ignore[no-untyped-def]
+def public_id_number(person) -> str:
     """A person's ID number as public pages show it where the birth date is not shown."""
     from records.masking import public_id_mask
 

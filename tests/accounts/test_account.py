@@ -21,12 +21,14 @@ def test_the_page_requires_login(client):
 
 def test_the_page_masks_the_id_number_and_phone(student_client, student):
     html = student_client.get("/account/").content.decode()
-    assert student.id_number not in html and student.masked_id_number in html
+    assert student.id_number not in html
+    assert student.masked_id_number in html
 
 
 def test_name_and_id_cannot_be_changed_by_the_student(student_client):
     html = student_client.get("/account/").content.decode()
-    assert 'name="real_name"' not in html and 'name="id_number"' not in html
+    assert 'name="real_name"' not in html
+    assert 'name="id_number"' not in html
 
 
 def test_changing_the_password_needs_the_current_one(student_client, student):
@@ -34,7 +36,8 @@ def test_changing_the_password_needs_the_current_one(student_client, student):
         "/account/password/", {"current_password": "wrong", "password1": NEW, "password2": NEW}
     )
     student.refresh_from_db()
-    assert response.status_code == 200 and student.check_password(OLD)
+    assert response.status_code == 200
+    assert student.check_password(OLD)
 
 
 def test_changing_the_password_ends_other_sessions_but_not_this_one(
@@ -72,7 +75,8 @@ def test_the_old_phone_is_told_about_the_change(
         student_client.post(
             "/account/phone/", {**data, "action": "confirm", "sms_code": last_code(sms_outbox)}
         )
-    assert sms_outbox[-1].phone == old_phone and "138" not in sms_outbox[-1].text
+    assert sms_outbox[-1].phone == old_phone
+    assert "138" not in sms_outbox[-1].text
 
 
 def test_a_wrong_password_sends_no_code(student_client, sms_outbox):
@@ -82,7 +86,7 @@ def test_a_wrong_password_sends_no_code(student_client, sms_outbox):
     assert sms_outbox == []
 
 
-def bind(client, email: str, password: str = OLD):  # type: ignore[no-untyped-def]
+def bind(client, email: str, password: str = OLD):
     return client.post("/account/email/", {"email": email, "password": password})
 
 
@@ -130,7 +134,8 @@ def test_another_account_cannot_use_my_activation_link(
 def test_changing_the_email_needs_the_current_password(student_client, student):
     response = bind(student_client, "thief@example.test", password="not my password")
     student.refresh_from_db()
-    assert response.status_code == 200 and student.email is None
+    assert response.status_code == 200
+    assert student.email is None
     assert mail.outbox == []
 
 
@@ -141,7 +146,8 @@ def test_a_session_alone_cannot_replace_a_verified_email(student_client, student
     student.save()
     student_client.post("/account/email/", {"email": "thief@example.test"})
     student.refresh_from_db()
-    assert student.email == "zhang@example.test" and student.email_verified_at is not None
+    assert student.email == "zhang@example.test"
+    assert student.email_verified_at is not None
 
 
 def test_the_old_email_and_the_phone_are_told_about_a_new_email(
@@ -155,7 +161,8 @@ def test_the_old_email_and_the_phone_are_told_about_a_new_email(
         bind(student_client, "new@example.test")
     assert [m.phone for m in sms_outbox] == [student.phone]
     told = [m for m in mail.outbox if m.to == ["zhang@example.test"]]
-    assert len(told) == 1 and "new@example.test" not in told[0].body
+    assert len(told) == 1
+    assert "new@example.test" not in told[0].body
 
 
 def test_a_password_change_is_told_to_the_phone(

@@ -130,7 +130,8 @@ def test_id_photos_can_be_sent_for_review(client, unverified):
     client.post(CLAIM_URL, {"method": "id_photos", "id_front": jpeg(), "id_back": jpeg()})
     claim = IdentityClaim.objects.get()
     assert (claim.kind, claim.status) == ("identity_check", "pending")
-    assert claim.id_front.name.startswith("claims/") and claim.id_front.name.endswith(".jpg")
+    assert claim.id_front.name.startswith("claims/")
+    assert claim.id_front.name.endswith(".jpg")
 
 
 def test_a_photo_over_two_megabytes_is_refused(client, unverified, settings):
@@ -208,7 +209,7 @@ def test_a_registrar_does_not_see_claim_evidence(duplicate_claim, registrar_a_cl
     assert registrar_a_client.get(url).status_code == 404
 
 
-def decide(browser, claim, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
+def decide(browser, claim, decision: str, note: str = ""):
     url = reverse("admin:accounts_identityclaim_change", args=[claim.pk])
     return browser.post(url, {"decision": decision, "decision_note": note})
 
@@ -216,7 +217,8 @@ def decide(browser, claim, decision: str, note: str = ""):  # type: ignore[no-un
 def test_the_review_page_shows_both_accounts_and_the_evidence(support_client, duplicate_claim):
     url = reverse("admin:accounts_identityclaim_change", args=[duplicate_claim.pk])
     html = support_client.get(url).content.decode()
-    assert "139****0999" in html and "139****0101" in html
+    assert "139****0999" in html
+    assert "139****0101" in html
     assert reverse("accounts:claim-evidence", args=[duplicate_claim.public_id, "front"]) in html
 
 
@@ -233,8 +235,10 @@ def test_approval_deactivates_the_other_account_and_moves_the_binding(
         decide(support_client, duplicate_claim, "approve")
     student.refresh_from_db()
     disputed.refresh_from_db()
-    assert not student.is_active and student.person is None
-    assert disputed.person == person and not disputed.identity_disputed
+    assert not student.is_active
+    assert student.person is None
+    assert disputed.person == person
+    assert not disputed.identity_disputed
     assert {m.phone for m in sms_outbox[-2:]} == {student.phone, disputed.phone}
 
 
@@ -252,7 +256,8 @@ def test_rejection_needs_a_reason_and_tells_the_claimant(
     with django_capture_on_commit_callbacks(execute=True):
         decide(support_client, duplicate_claim, "reject", "照片不清晰")
     assert IdentityClaim.objects.get().status == "rejected"
-    assert sms_outbox[-1].phone == disputed.phone and "照片不清晰" in sms_outbox[-1].text
+    assert sms_outbox[-1].phone == disputed.phone
+    assert "照片不清晰" in sms_outbox[-1].text
 
 
 def test_a_second_decision_changes_nothing(
@@ -263,7 +268,8 @@ def test_a_second_decision_changes_nothing(
     sent = len(sms_outbox)
     with django_capture_on_commit_callbacks(execute=True):
         decide(support_client, duplicate_claim, "reject", "晚到的操作")
-    assert IdentityClaim.objects.get().status == "approved" and len(sms_outbox) == sent
+    assert IdentityClaim.objects.get().status == "approved"
+    assert len(sms_outbox) == sent
 
 
 def test_viewing_the_review_page_decides_nothing(support_client, duplicate_claim):

@@ -17,7 +17,7 @@ URL = "/account/login/"
 PASSWORD = "correct horse battery 9"
 
 
-def login(client, username: str, password: str = PASSWORD, ip: str = "10.9.9.9"):  # type: ignore[no-untyped-def]
+def login(client, username: str, password: str = PASSWORD, ip: str = "10.9.9.9"):
     page = client.get(URL, REMOTE_ADDR=ip).content.decode()
     answer = captcha_answer(page) if 'name="captcha_1"' in page else {}
     data = {"username": username, "password": password, **answer}
@@ -51,7 +51,8 @@ def test_the_lockout_line_names_the_masked_user(client, student, settings, caplo
         for _ in range(4):
             login(client, student.phone, "wrong password")
     locked = [r for r in caplog.records if r.getMessage() == "login.locked"]
-    assert locked and locked[-1].event_fields["user"] == student.masked_phone
+    assert locked
+    assert locked[-1].event_fields["user"] == student.masked_phone
 
 
 def test_a_busy_session_still_ends_after_twelve_hours(client, student):

@@ -26,7 +26,7 @@ def check(code: str, phone: str = PHONE, purpose: str = REGISTER) -> None:
     otp.check_code(purpose=purpose, destination=phone, code=code)
 
 
-def refusal(call) -> str:  # type: ignore[no-untyped-def]
+def refusal(call) -> str:
     with pytest.raises(otp.CodeRefused) as caught:
         call()
     return caught.value.code

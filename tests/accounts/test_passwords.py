@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 OLD = "correct horse battery 9"
 
 
-def change(client, new: str):  # type: ignore[no-untyped-def]
+def change(client, new: str):
     return client.post(
         "/account/password/", {"current_password": OLD, "password1": new, "password2": new}
     )
 
 
-def refusal(client, new: str) -> list[str]:  # type: ignore[no-untyped-def]
+def refusal(client, new: str) -> list[str]:
     response = change(client, new)
     return [str(e) for e in response.context["form"].errors.get("password1", [])]
 

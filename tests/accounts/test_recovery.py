@@ -18,7 +18,7 @@ CODE_URL = "/account/recover/password/code/"
 NEW_PASSWORD = "a brand new pass phrase 42"
 
 
-def ask_username(client, student, name: str):  # type: ignore[no-untyped-def]
+def ask_username(client, student, name: str):
     page = client.get(USERNAME_URL).content.decode()
     data = {"id_type": student.id_type, "id_number": student.id_number, "real_name": name}
     return client.post(USERNAME_URL, {**data, **captcha_answer(page)})
@@ -44,7 +44,7 @@ def test_the_username_page_answers_alike_whether_or_not_an_account_matches(
     assert len(sms_outbox) == 1
 
 
-def ask_reset(client, username: str, channel: str = "phone"):  # type: ignore[no-untyped-def]
+def ask_reset(client, username: str, channel: str = "phone"):
     page = client.get(PASSWORD_URL).content.decode()
     return client.post(
         PASSWORD_URL, {"username": username, "channel": channel, **captcha_answer(page)}
@@ -69,7 +69,8 @@ def test_the_code_resets_the_password_and_ends_other_sessions(
         "sms_code": last_code(sms_outbox), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
     })  # fmt: skip
     student.refresh_from_db()
-    assert response.status_code == 302 and student.check_password(NEW_PASSWORD)
+    assert response.status_code == 302
+    assert student.check_password(NEW_PASSWORD)
     assert other_device.get("/account/").status_code == 302
 
 
@@ -78,7 +79,8 @@ def test_a_code_for_an_unknown_account_is_never_accepted(client):
     response = client.post(CODE_URL, {
         "sms_code": "123456", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
     })  # fmt: skip
-    assert response.status_code == 200 and response.context["form"].errors["sms_code"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["sms_code"]
 
 
 def test_the_email_link_resets_once(client, student):

@@ -22,7 +22,7 @@ PHONE = "13912340000"
 PASSWORD = "a long pass phrase 77"
 
 
-def send_code(client, phone: str = PHONE):  # type: ignore[no-untyped-def]
+def send_code(client, phone: str = PHONE):
     page = client.get(URL).content.decode()
     return client.post(URL, {"action": "send_code", "phone": phone, **captcha_answer(page)})
 
@@ -44,18 +44,18 @@ def registration(code: str, **overrides: str) -> dict[str, str]:
     return data
 
 
-def register(client, sms_outbox, **overrides: str):  # type: ignore[no-untyped-def]
+def register(client, sms_outbox, **overrides: str):
     send_code(client, overrides.get("phone", PHONE))
     return client.post(URL, registration(last_code(sms_outbox), **overrides))
 
 
-def same_page(first, second, *typed: str) -> bool:  # type: ignore[no-untyped-def]
+def same_page(first, second, *typed: str) -> bool:
     """Two answers are the same page once what differs by nature is blanked out: the tokens,
     the captcha, the running countdown and the values the visitor typed in."""
     return normalised(first, *typed) == normalised(second, *typed)
 
 
-def normalised(response, *typed: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def normalised(response, *typed: str) -> tuple[int, str]:
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     html = re.sub(r"[0-9a-f]{40}", "KEY", html)  # captcha keys and image URLs
@@ -68,7 +68,7 @@ def normalised(response, *typed: str) -> tuple[int, str]:  # type: ignore[no-unt
     return response.status_code, html
 
 
-def errors(response, field: str) -> list[str]:  # type: ignore[no-untyped-def]
+def errors(response, field: str) -> list[str]:
     return [str(e) for e in response.context["form"].errors.get(field, [])]
 
 
@@ -190,7 +190,8 @@ def test_once_the_code_is_right_a_taken_phone_is_said(client, sms_outbox, studen
     code = last_code(sms_outbox)
     User.objects.filter(pk=student.pk).update(phone=PHONE)  # taken meanwhile
     html = client.post(URL, registration(code)).content.decode()
-    assert str(forms.ERR_PHONE_TAKEN) in html and reverse("accounts:recover-password") in html
+    assert str(forms.ERR_PHONE_TAKEN) in html
+    assert reverse("accounts:recover-password") in html
 
 
 # --- One ID, one account ------------------------------------------------------------------
@@ -200,7 +201,8 @@ def test_a_taken_id_shows_the_way_out_once_the_code_is_right(client, sms_outbox,
     response = register(client, sms_outbox, real_name="张测试", id_number=student.id_number)
     html = response.content.decode()
     assert response.context["id_taken"] is True
-    assert reverse("accounts:recover-username") in html and 'value="re_register"' in html
+    assert reverse("accounts:recover-username") in html
+    assert 'value="re_register"' in html
 
 
 def test_re_registering_needs_no_second_code(client, sms_outbox, student):
@@ -219,7 +221,8 @@ def test_re_registering_creates_a_disputed_account_and_tells_the_owner(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, {**data, "action": "re_register"})
     created = User.objects.get(phone=PHONE)
-    assert created.identity_disputed and created.person is None
+    assert created.identity_disputed
+    assert created.person is None
     assert sms_outbox[-1].phone == student.phone
 
 
@@ -258,4 +261,5 @@ def test_the_database_refuses_two_active_undisputed_accounts_for_one_id(student)
 def test_the_page_is_translated(client):
     client.cookies["django_language"] = "en"
     html = client.get(URL).content.decode()
-    assert "Register" in html and "立即注册" not in html
+    assert "Register" in html
+    assert "立即注册" not in html

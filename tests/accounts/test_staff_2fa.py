@@ -86,7 +86,8 @@ def test_enrolling_an_authenticator_needs_the_password_again(password_only, regi
     device = TOTPDevice.objects.get(user=registrar_a)
     response = password_only.post(SETUP, {"password": "wrong", "token": current_code(device)})
     device.refresh_from_db()
-    assert response.status_code == 200 and not device.confirmed
+    assert response.status_code == 200
+    assert not device.confirmed
 
 
 def test_a_new_authenticator_is_told_to_the_account(

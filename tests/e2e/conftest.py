@@ -91,7 +91,7 @@ def production_settings() -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True)
-def production_headers(settings, production_settings) -> None:  # type: ignore[no-untyped-def]
+def production_headers(settings, production_settings) -> None:
     for name, value in production_settings.items():
         setattr(settings, name, value)
 
@@ -138,7 +138,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 
 @pytest.fixture
-def page(new_page) -> Page:  # type: ignore[no-untyped-def]
+def page(new_page) -> Page:
     # A Chinese-speaking visitor on a desktop: without a locale Chromium sends "en-US" and
     # Django's LocaleMiddleware would serve the English site first.
     return new_page("zh", 1280)

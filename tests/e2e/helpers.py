@@ -28,7 +28,7 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_role("button", name=LOGIN_BUTTON).click()
 
 
-def sign_in(context: BrowserContext, base: str, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(context: BrowserContext, base: str, user) -> None:
     """Start a session for ``user`` without the login form (tested on its own elsewhere)."""
     client = Client()
     client.force_login(user)

@@ -28,7 +28,7 @@ PASSWORD = "correct horse battery 9"
 
 
 @pytest.fixture
-def signing_key(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def signing_key(settings, tmp_path) -> None:
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
 
@@ -37,7 +37,7 @@ def submit(page: Page, form: str = "main form") -> None:
     page.locator(form).locator("button[type=submit]").last.click()
 
 
-def student_page(new_page, live_server, user, lang: str, width: int) -> Page:  # type: ignore[no-untyped-def]
+def student_page(new_page, live_server, user, lang: str, width: int) -> Page:
     page = new_page(lang, width)
     sign_in(page.context, live_server.url, user)
     return page
@@ -265,8 +265,10 @@ def test_the_report_qr_code_is_whole_and_scans(
                             bottom: drawn.y + drawn.height,
                             shown: [shown.width, shown.height]}; }"""
     )
-    assert geometry["box"][0] > 0 and geometry["box"][0] == geometry["box"][1]
-    assert geometry["right"] <= geometry["box"][0] and geometry["bottom"] <= geometry["box"][1]
+    assert geometry["box"][0] > 0
+    assert geometry["box"][0] == geometry["box"][1]
+    assert geometry["right"] <= geometry["box"][0]
+    assert geometry["bottom"] <= geometry["box"][1]
     assert abs(geometry["shown"][0] - geometry["shown"][1]) < 1
 
     if ZBARIMG is None:

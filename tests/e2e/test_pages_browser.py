@@ -76,7 +76,7 @@ LAYOUT_PAGES = [
 
 
 @pytest.fixture
-def site(student, settings, tmp_path) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def site(student, settings, tmp_path) -> dict[str, object]:
     """张测试 with two 学籍, a 学历 and a 学位, a live report, a correction; help content."""
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True

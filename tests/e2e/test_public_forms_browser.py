@@ -25,7 +25,7 @@ PASSWORD = "correct horse battery 9"
 
 
 @pytest.fixture
-def account(people, settings, tmp_path):  # type: ignore[no-untyped-def]
+def account(people, settings, tmp_path):
     """张测试's account, identity checked, with the password above."""
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True

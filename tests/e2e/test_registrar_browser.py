@@ -37,7 +37,7 @@ def demo_data():
 
 
 @pytest.fixture(params=LANGUAGES, ids=["zh-1280", "en-375"])
-def staff_page(request, browser: Browser):  # type: ignore[no-untyped-def]
+def staff_page(request, browser: Browser):
     locale, width = request.param
     context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -90,7 +90,7 @@ def cohort_rows(fixed: bool) -> list[dict[str, str]]:
     return rows
 
 
-def excel_gbk_csv(path, rows: list[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def excel_gbk_csv(path, rows: list[dict[str, str]]) -> None:
     """As Excel on Chinese Windows saves "CSV (逗号分隔)": GBK, CRLF, no BOM."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=HEADERS, lineterminator="\r\n")
@@ -99,7 +99,7 @@ def excel_gbk_csv(path, rows: list[dict[str, str]]) -> None:  # type: ignore[no-
     path.write_bytes(out.getvalue().encode("gbk"))
 
 
-def upload_roster(page: Page, path) -> None:  # type: ignore[no-untyped-def]
+def upload_roster(page: Page, path) -> None:
     page.set_input_files("input[name=import_file]", str(path))
     page.select_option("select[name=format]", label="csv")
     page.locator("form[enctype='multipart/form-data'] input[type=submit]").click()

@@ -42,7 +42,8 @@ def test_a_report_is_issued_verified_closed_and_its_lookup_listed(
     page.check("input[name=consent]")
     page.get_by_role("button", name="生成报告").click()
     code = page.locator(".report-code").inner_text().replace(" ", "")
-    assert code.startswith("S") and len(code) == 20
+    assert code.startswith("S")
+    assert len(code) == 20
     expect(page.locator(".consent-record")).to_contain_text("授权范围")
     assert page.locator(".report-qr svg").count() == 1
 

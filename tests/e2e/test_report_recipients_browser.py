@@ -23,7 +23,7 @@ INVALID = {"zh": "该在线验证码无效", "en": re.compile("not valid", re.I)
 
 
 @pytest.fixture
-def signing_key(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def signing_key(settings, tmp_path) -> None:
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
 

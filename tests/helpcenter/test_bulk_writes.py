@@ -11,12 +11,12 @@ from helpcenter.models import Article, SearchSynonym
 pytestmark = pytest.mark.django_db
 
 
-def article_page(client, article: Article) -> str:  # type: ignore[no-untyped-def]
+def article_page(client, article: Article) -> str:
     url = reverse("helpcenter:article", args=[article.category.slug, article.slug])
     return client.get(url).content.decode()
 
 
-def search(client, q: str) -> list[int]:  # type: ignore[no-untyped-def]
+def search(client, q: str) -> list[int]:
     """The ids of the articles found."""
     return list(client.get(reverse("helpcenter:search"), {"q": q}).context["page"].object_list)
 

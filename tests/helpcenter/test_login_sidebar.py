@@ -13,7 +13,9 @@ TEMPLATE = "helpcenter/includes/login_sidebar.html"
 def test_it_shows_the_three_sections():
     html = render_to_string(TEMPLATE)
 
-    assert "注册对象" in html and "涉及内容" in html and "使用提醒" in html
+    assert "注册对象" in html
+    assert "涉及内容" in html
+    assert "使用提醒" in html
 
 
 def test_registration_is_open_to_graduates_since_2002_by_default():

@@ -71,7 +71,8 @@ def test_a_search_with_no_result_suggests_categories_and_the_hotline(client, hel
     html = results_of(search(client, "火星移民"))
 
     assert "没有找到与“火星移民”相关的文章" in html
-    assert 'href="/help/registration/"' in html and 'href="/help/archive/"' in html
+    assert 'href="/help/registration/"' in html
+    assert 'href="/help/archive/"' in html
     assert "010-82199588" in html
 
 

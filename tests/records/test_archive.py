@@ -51,7 +51,8 @@ def test_the_card_shows_the_eighteen_fields_in_order(student_client):
 
 def test_dates_and_duration_use_the_real_formats(student_client):
     html = student_client.get("/archive/xueji/").content.decode()
-    assert "2020年09月01日" in html and "<dd>3 年</dd>" in html
+    assert "2020年09月01日" in html
+    assert "<dd>3 年</dd>" in html
 
 
 def test_the_owner_sees_the_full_id_number(student_client, student):
@@ -62,7 +63,8 @@ def test_photos_are_linked_through_the_private_view_only(student_client):
     html = student_client.get("/archive/xueji/").content.decode()
     enrollment = Enrollment.objects.get(student_number="2020558000051")
     assert reverse("records:enrollment-photo", args=[enrollment.public_id, "admission"]) in html
-    assert enrollment.admission_photo.name not in html and "private" not in html
+    assert enrollment.admission_photo.name not in html
+    assert "private" not in html
 
 
 def test_other_students_records_are_not_shown(student_client):
@@ -74,7 +76,8 @@ def test_an_account_without_records_gets_an_explanation(client, student):
     student.save()
     client.force_login(student)
     html = client.get("/archive/xueji/").content.decode()
-    assert "常见原因" in html and reverse("records:bind") in html
+    assert "常见原因" in html
+    assert reverse("records:bind") in html
 
 
 def test_the_degree_and_diploma_tabs_show_their_cards(student_client):

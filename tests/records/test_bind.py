@@ -22,7 +22,7 @@ def unbound(client, student):
     return client
 
 
-def bind(client, school_code: str, number: str, year: int):  # type: ignore[no-untyped-def]
+def bind(client, school_code: str, number: str, year: int):
     school = School.objects.get(code=school_code)
     return client.post(URL, {"school": school.pk, "student_number": number, "entry_year": year})
 
@@ -30,7 +30,8 @@ def bind(client, school_code: str, number: str, year: int):  # type: ignore[no-u
 def test_my_own_record_binds(unbound, student, people):
     response = bind(unbound, "10558", "2020558000051", 2020)
     student.refresh_from_db()
-    assert response.status_code == 302 and student.person == people["张测试"]
+    assert response.status_code == 302
+    assert student.person == people["张测试"]
 
 
 def test_someone_elses_record_is_refused_generically(unbound, student):

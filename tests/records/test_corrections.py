@@ -14,6 +14,7 @@ from PIL import Image
 from records import corrections
 from records.models import CorrectionEvent, CorrectionRequest, Enrollment, Person
 from tests.twofactor import verified_login
+from xuexin.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def token(enrollment: Enrollment) -> str:
     return f"enrollment:{enrollment.public_id}"
 
 
-def file_request(client, enrollment, field: str, value: str, **extra):  # type: ignore[no-untyped-def]
+def file_request(client, enrollment, field: str, value: str, **extra):
     data = {"record": token(enrollment), "field": field, "proposed_value": value,
             "reason": "录取通知书上的专业名称不同", **extra}  # fmt: skip
     return client.post(NEW_URL, data)
@@ -37,7 +38,8 @@ def file_request(client, enrollment, field: str, value: str, **extra):  # type: 
 
 def test_the_form_shows_the_current_values(student_client, master):
     html = student_client.get(NEW_URL, {"record": token(master)}).content.decode()
-    assert "社会保障" in html and "专业" in html
+    assert "社会保障" in html
+    assert "专业" in html
 
 
 def test_a_request_is_filed_with_the_current_value_and_a_first_step(student_client, master):
@@ -186,7 +188,7 @@ def test_approval_is_applied_once(filed, master, registrar_b):
 
 
 def test_an_error_midway_leaves_nothing_changed(filed, master, registrar_b, monkeypatch):
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(CorrectionEvent.objects, "create", broken)
@@ -208,14 +210,14 @@ def test_a_proposal_made_invalid_since_filing_is_not_applied(filed, master, regi
 
 
 def test_rejection_needs_a_note(filed, registrar_b):
-    with pytest.raises(corrections.CorrectionRefused):
+    with pytest.raises(Refused):
         corrections.correction_reject(correction=filed, reviewer=registrar_b, note=" ")
     corrections.correction_reject(correction=filed, reviewer=registrar_b, note="材料不足")
     filed.refresh_from_db()
     assert filed.status == "rejected"
 
 
-def decide(browser, correction, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
+def decide(browser, correction, decision: str, note: str = ""):
     url = reverse("admin:records_correctionrequest_change", args=[correction.pk])
     return browser.post(url, {"decision": decision, "note": note, **empty_events()})
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from accounts import sms
 from accounts.models import User
 from records import corrections, identity_changes
-from records.admin.decisions import ALREADY_DECIDED
 from records.models import (
     CorrectionRequest,
     Enrollment,
@@ -20,6 +19,8 @@ from records.models import (
 )
 from records.synthetic import resident_id
 from tests.admin_forms import admin_form_data
+from xuexin.admin_decisions import ALREADY_DECIDED
+from xuexin.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,11 @@ def person_url(person: Person) -> str:
     return reverse("admin:records_person_change", args=[person.pk])
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def shown(response) -> list[str]:  # type: ignore[no-untyped-def]
+def shown(response) -> list[str]:
     """The messages the page a redirect led to displays."""
     return [str(m) for m in response.context["messages"]]
 
@@ -79,7 +80,7 @@ def test_a_crafted_post_cannot_change_a_locked_identity(registrar_b_client, peop
 
 
 def test_the_service_refuses_a_registrar_even_when_called_directly(registrar_b, people):
-    with pytest.raises(identity_changes.IdentityChangeRefused):
+    with pytest.raises(Refused):
         identity_changes.person_identity_update(
             person=people["张测试"], values={"name": "张改名"}, actor=registrar_b, reason="x"
         )
@@ -106,13 +107,14 @@ def test_a_national_administrators_edit_moves_the_account_binding_and_tells_the_
         ZHANG_NEW_ID,
         zhang.pk,
     )
-    assert sms_outbox[-1].phone == student.phone and "姓名、证件号码" in sms_outbox[-1].text
+    assert sms_outbox[-1].phone == student.phone
+    assert "姓名、证件号码" in sms_outbox[-1].text
 
 
 def test_the_person_and_the_account_change_together_or_not_at_all(
     admin_user, student, people, monkeypatch
 ):
-    def broken_save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken_save(self, *args, **kwargs):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(User, "save", broken_save)
@@ -150,7 +152,7 @@ def test_a_new_id_held_by_another_account_is_refused(admin_client_, student, peo
 # --- requests ----------------------------------------------------------------------------------
 
 
-def file_change(client, person: Person, **changes: str):  # type: ignore[no-untyped-def]
+def file_change(client, person: Person, **changes: str):
     add = reverse("admin:records_identitychange_add")
     data = admin_form_data(client.get(add, {"person": person.pk}))
     return client.post(add, {**data, **changes})
@@ -180,10 +182,11 @@ def test_a_registrar_cannot_decide_a_request(registrar_b_client, registrar_b, pe
     change = IdentityChange.objects.get()
     url = reverse("admin:records_identitychange_change", args=[change.pk])
     registrar_b_client.post(url, {"decision": "approve"})
-    with pytest.raises(identity_changes.IdentityChangeRefused):
+    with pytest.raises(Refused):
         identity_changes.identity_change_approve(change=change, reviewer=registrar_b)
     change.refresh_from_db()
-    assert change.status == "pending" and Person.objects.get(name="张测试")
+    assert change.status == "pending"
+    assert Person.objects.get(name="张测试")
 
 
 def test_a_request_for_another_persons_id_is_refused_when_filed(registrar_b_client, people):
@@ -208,7 +211,8 @@ def test_the_national_administrator_approves_and_the_account_follows(
         response = admin_client_.post(url, {"decision": "approve", "note": "材料齐全"})
     change.refresh_from_db()
     student.refresh_from_db()
-    assert change.status == "approved" and student.real_name == "张新名"
+    assert change.status == "approved"
+    assert student.real_name == "张新名"
     assert Person.objects.get(pk=people["张测试"].pk).name == "张新名"
     assert sms_outbox[-1].phone == student.phone
     assert messages_of(response) == ["已通过：学生信息和绑定的账号已更新，并已通知学生。"]

@@ -36,11 +36,11 @@ def zip_of(files: dict[str, bytes]) -> SimpleUploadedFile:
     return SimpleUploadedFile("photos.zip", out.getvalue(), "application/zip")
 
 
-def dry_run(client, files: dict[str, bytes], key: str = "student_number"):  # type: ignore[no-untyped-def]
+def dry_run(client, files: dict[str, bytes], key: str = "student_number"):
     return client.post(UPLOAD, {"key": key, "archive": zip_of(files)})
 
 
-def batch_of(response) -> photo_batch.Batch:  # type: ignore[no-untyped-def]
+def batch_of(response) -> photo_batch.Batch:
     assert response.status_code == 303, response.content.decode()[:2000]
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     return photo_batch.photo_batch_load(user=response.wsgi_request.user, token=token)
@@ -54,7 +54,7 @@ def diploma_names() -> dict[str, str]:
     return dict(Enrollment.objects.values_list("student_number", "diploma_photo"))
 
 
-def form_error(response) -> str:  # type: ignore[no-untyped-def]
+def form_error(response) -> str:
     return " ".join(response.context["form"].errors["archive"])
 
 
@@ -63,8 +63,10 @@ def form_error(response) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_page_says_how_files_are_named_and_shows_progress(registrar_b_client, people):
     html = registrar_b_client.get(UPLOAD).content.decode()
-    assert "按学号命名" in html and "按证件号码命名" in html
-    assert "<progress" in html and "photo-batch.js" in html
+    assert "按学号命名" in html
+    assert "按证件号码命名" in html
+    assert "<progress" in html
+    assert "photo-batch.js" in html
 
 
 def test_a_dry_run_lists_each_file_and_changes_nothing(registrar_b_client, people):
@@ -76,7 +78,9 @@ def test_a_dry_run_lists_each_file_and_changes_nothing(registrar_b_client, peopl
         f"2019级/{LI}.PNG": ("matched", ""),
     }
     page = registrar_b_client.get(response["Location"]).content.decode()
-    assert "张测试" in page and "李另一" in page and "确认更换" in page
+    assert "张测试" in page
+    assert "李另一" in page
+    assert "确认更换" in page
     assert diploma_names() == before
 
 
@@ -86,7 +90,8 @@ def test_confirming_replaces_every_photo_with_history(registrar_b_client, regist
     confirmed = registrar_b_client.post(response["Location"])
     assert confirmed.status_code == 302
     after = diploma_names()
-    assert after[MASTER] != before[MASTER] and after[LI] != before[LI]
+    assert after[MASTER] != before[MASTER]
+    assert after[LI] != before[LI]
     master = Enrollment.objects.get(student_number=MASTER)
     latest = master.history.latest()
     assert (latest.history_change_reason, latest.history_user, master.version) == (
@@ -100,7 +105,8 @@ def test_confirming_replaces_every_photo_with_history(registrar_b_client, regist
 def test_files_can_be_named_by_id_number(registrar_b_client, people):
     li = people["李另一"]
     batch = batch_of(dry_run(registrar_b_client, {f"{li.id_number}.jpg": jpeg()}, "id_number"))
-    assert batch.files[0].outcome == "matched" and batch.files[0].student_number == LI
+    assert batch.files[0].outcome == "matched"
+    assert batch.files[0].student_number == LI
 
 
 def test_an_id_number_with_two_enrolments_at_the_school_asks_for_student_numbers(
@@ -134,7 +140,8 @@ def test_every_image_is_checked_like_a_single_upload(registrar_b_client, people,
     )
     results = outcomes(batch)
     assert results[f"{MASTER}.jpg"] == ("invalid", str(photos.ERR_BROKEN))
-    assert results[f"{LI}.png"][0] == "invalid" and "像素" in results[f"{LI}.png"][1]
+    assert results[f"{LI}.png"][0] == "invalid"
+    assert "像素" in results[f"{LI}.png"][1]
     assert results["a.gif"] == ("invalid", str(photo_batch.ERR_NOT_AN_IMAGE_NAME))
 
 
@@ -199,7 +206,7 @@ def test_a_failure_while_applying_changes_nothing_and_leaves_no_files(
     real_save = photo_batch.save_versioned
     calls = []
 
-    def failing_second(obj, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_second(obj, **kwargs):
         calls.append(obj.pk)
         if len(calls) == 2:
             raise RuntimeError("disk full")
@@ -301,7 +308,7 @@ def test_a_zip_expanding_to_a_gigabyte_is_refused_unread(registrar_b_client, peo
     gigabyte_bomb = zip_bomb(f"{MASTER}.jpg", 1024)
     assert len(gigabyte_bomb) < 5 * 1024 * 1024
 
-    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def never(*args, **kwargs):
         raise AssertionError("the archive was decompressed")
 
     monkeypatch.setattr(zipfile.ZipFile, "open", never)
@@ -319,7 +326,8 @@ def test_many_small_bombs_add_up(registrar_b_client, people, settings):
 def test_one_oversized_photo_is_refused_without_being_read(registrar_b_client, people, settings):
     settings.PHOTO_MAX_BYTES = 100 * 1024
     batch = batch_of(dry_run(registrar_b_client, {f"{MASTER}.jpg": bytes(200 * 1024)}))
-    assert batch.files[0].outcome == "invalid" and "不能超过" in batch.files[0].reason
+    assert batch.files[0].outcome == "invalid"
+    assert "不能超过" in batch.files[0].reason
 
 
 def test_too_many_files_or_not_a_zip(registrar_b_client, people, settings):

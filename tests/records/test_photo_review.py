@@ -18,7 +18,7 @@ def master(people) -> Enrollment:
     return Enrollment.objects.get(student_number="2020558000051")
 
 
-def review(client, enrollment, verdict: str, comment: str = "", kind: str = "admission"):  # type: ignore[no-untyped-def]
+def review(client, enrollment, verdict: str, comment: str = "", kind: str = "admission"):
     return client.post(URL, {
         "enrollment": str(enrollment.public_id), "kind": kind, "verdict": verdict,
         "comment": comment,

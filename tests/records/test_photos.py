@@ -91,8 +91,10 @@ def test_the_file_is_outside_every_public_url(client, master, settings):
 
 def test_the_stored_name_is_random_and_says_nothing(master):
     name = master.admission_photo.name
-    assert name.startswith("admission/") and name.endswith(".jpg")
-    assert master.person.id_number not in name and master.student_number not in name
+    assert name.startswith("admission/")
+    assert name.endswith(".jpg")
+    assert master.person.id_number not in name
+    assert master.student_number not in name
 
 
 # --- uploads -------------------------------------------------------------------------------

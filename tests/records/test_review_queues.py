@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts import sms
 from records import corrections
-from records.admin.decisions import ERR_NOTE_REQUIRED
 from records.models import CorrectionRequest, Enrollment, PhotoReview
+from xuexin.admin_decisions import ERR_NOTE_REQUIRED
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def two_requests(student, other_student, people) -> list[CorrectionRequest]:
     ]
 
 
-def bulk(client, url: str, action: str, objects, **extra):  # type: ignore[no-untyped-def]
+def bulk(client, url: str, action: str, objects, **extra):
     return client.post(
         url, {"action": action, "_selected_action": [o.pk for o in objects], **extra}
     )
@@ -47,7 +47,8 @@ def bulk(client, url: str, action: str, objects, **extra):  # type: ignore[no-un
 
 def test_bulk_approve_asks_for_confirmation_first(registrar_b_client, two_requests):
     response = bulk(registrar_b_client, QUEUE, "approve_selected", two_requests)
-    assert response.status_code == 200 and 'name="note"' in response.content.decode()
+    assert response.status_code == 200
+    assert 'name="note"' in response.content.decode()
     assert set(CorrectionRequest.objects.values_list("status", flat=True)) == {"submitted"}
 
 
@@ -88,7 +89,8 @@ def test_a_decision_tells_the_student_by_sms(
             correction=two_requests[0], reviewer=registrar_b, note="材料不足"
         )
     assert sms_outbox[-1].phone == student.phone
-    assert "已驳回" in sms_outbox[-1].text and "材料不足" in sms_outbox[-1].text
+    assert "已驳回" in sms_outbox[-1].text
+    assert "材料不足" in sms_outbox[-1].text
 
 
 @pytest.fixture

@@ -66,22 +66,22 @@ def xlsx_file(rows: list[dict[str, str]]) -> SimpleUploadedFile:
     return SimpleUploadedFile("roster.xlsx", out.getvalue())
 
 
-def dry_run(client, upload, file_format: str = CSV_FORMAT):  # type: ignore[no-untyped-def]
+def dry_run(client, upload, file_format: str = CSV_FORMAT):
     response = client.post(IMPORT, {"import_file": upload, "format": file_format})
     assert response.status_code == 200
     return response
 
 
-def confirm(client, response):  # type: ignore[no-untyped-def]
+def confirm(client, response):
     assert response.context.get("confirm_form") is not None, "the dry run did not pass"
     return client.post(PROCESS, response.context["confirm_form"].initial)
 
 
-def import_file(client, upload, file_format: str = CSV_FORMAT):  # type: ignore[no-untyped-def]
+def import_file(client, upload, file_format: str = CSV_FORMAT):
     return confirm(client, dry_run(client, upload, file_format))
 
 
-def rows_of(response) -> dict[int, tuple[str, list[str]]]:  # type: ignore[no-untyped-def]
+def rows_of(response) -> dict[int, tuple[str, list[str]]]:
     return {row.line: (row.import_type, row.problems) for row in response.context["result"].rows}
 
 
@@ -103,8 +103,10 @@ def test_a_dry_run_reports_every_row_with_its_line_and_problem(registrar_a_clien
     response = dry_run(registrar_a_client, csv_file([good, bad_checksum, unknown_level, duplicate]))
     rows = rows_of(response)
     assert rows[2] == ("new", [])
-    assert rows[3][0] == "invalid" and f"证件号码：{identity.ERR_CHECK_CHARACTER}" in rows[3][1]
-    assert rows[4][0] == "invalid" and rows[4][1][0].startswith("层次：未知的层次“大专”")
+    assert rows[3][0] == "invalid"
+    assert f"证件号码：{identity.ERR_CHECK_CHARACTER}" in rows[3][1]
+    assert rows[4][0] == "invalid"
+    assert rows[4][1][0].startswith("层次：未知的层次“大专”")
     assert "学号 20230011 在文件第 2 行已出现" in rows[5][1][0]
 
 
@@ -201,7 +203,8 @@ def test_a_file_with_one_bad_row_imports_nothing(registrar_a_client, people, sch
 def test_rows_of_another_school_are_refused(registrar_a_client, people):
     response = dry_run(registrar_a_client, csv_file([roster_row(11, 院校代码="10558")]))
     kind, problems = rows_of(response)[2]
-    assert kind == "invalid" and "不能导入其他院校的学籍" in problems[0]
+    assert kind == "invalid"
+    assert "不能导入其他院校的学籍" in problems[0]
     assert not Enrollment.objects.filter(student_number="20230011").exists()
 
 
@@ -247,7 +250,7 @@ def test_support_staff_cannot_import(client_factory, people):
 # --- export ------------------------------------------------------------------------------------
 
 
-def export_csv(client) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def export_csv(client) -> list[dict[str, str]]:
     form = client.get(EXPORT).context["form"]
     data = {
         name: "on" for name, field in form.fields.items() if field.widget.input_type == "checkbox"
@@ -271,7 +274,9 @@ def test_the_export_neutralises_spreadsheet_formulas(admin_client_, people):
         major='=HYPERLINK("http://x.test","点我")', class_name="+1", department="@SUM(A1)"
     )
     row = next(r for r in export_csv(admin_client_) if r["学号"] == "1601100051")
-    assert row["专业"].startswith("'=") and row["班级"] == "'+1" and row["系"] == "'@SUM(A1)"
+    assert row["专业"].startswith("'=")
+    assert row["班级"] == "'+1"
+    assert row["系"] == "'@SUM(A1)"
 
 
 def test_a_registrar_exports_only_their_school(registrar_a_client, people):
@@ -281,4 +286,5 @@ def test_a_registrar_exports_only_their_school(registrar_a_client, people):
 def test_an_export_is_logged(registrar_a_client, registrar_a, people):
     export_csv(registrar_a_client)
     entry = AccessLog.objects.get(action="export")
-    assert entry.actor == registrar_a and "1 条" in entry.target
+    assert entry.actor == registrar_a
+    assert "1 条" in entry.target

@@ -51,7 +51,9 @@ def test_running_it_twice_changes_nothing(seeded):
 
 def test_it_builds_the_demo_data_set_and_prints_the_logins(seeded):
     # One seeding for all the content checks: seeding takes seconds.
-    assert "13800000001" in seeded and "xuexin-demo-student" in seeded and "13800000003" in seeded
+    assert "13800000001" in seeded
+    assert "xuexin-demo-student" in seeded
+    assert "13800000003" in seeded
     # About fifty people, plus the 2021届 graduates of the demo survey (surveys.demo).
     assert 45 <= Person.objects.count() - COHORT_SIZE <= 60
     levels = set(Enrollment.objects.values_list("level", flat=True))
@@ -65,7 +67,8 @@ def test_it_builds_the_demo_data_set_and_prints_the_logins(seeded):
     for person in generated.exclude(name__in=[name for name, _sex in SPECIAL_NAMES]):
         assert person.name[1:] in synthetic.given_names(person.gender), person.name
     graduate = Enrollment.objects.filter(level__in=["硕士研究生", "博士研究生"])
-    assert graduate.exists() and not graduate.exclude(category="研究生").exists()
+    assert graduate.exists()
+    assert not graduate.exclude(category="研究生").exists()
     for model in (Person, Enrollment, Qualification, DegreeAward):
         for row in model.objects.all():
             row.full_clean()
@@ -83,9 +86,11 @@ def test_it_builds_the_example_student_and_binds_the_demo_login(seeded):
     assert (master.entry_date, master.expected_graduation_date) == (
         datetime.date(2018, 9, 7), datetime.date(2021, 7, 1)
     )  # fmt: skip
-    assert master.admission_photo and master.diploma_photo
+    assert master.admission_photo
+    assert master.diploma_photo
     student = User.objects.get(phone="13800000001")
-    assert student.person == example and student.identity_verified_at is not None
+    assert student.person == example
+    assert student.identity_verified_at is not None
 
 
 def test_it_refuses_demo_logins_when_debug_is_off(settings):

@@ -56,7 +56,7 @@ def test_the_conflict_message_says_who_and_what_changed(two_staff, master, regis
     assert "社会保障 → 劳动与社会保障" in html
 
 
-def conflict(two_staff, master, first_changes, second_changes):  # type: ignore[no-untyped-def]
+def conflict(two_staff, master, first_changes, second_changes):
     """Both load the page; the first saves; the second's save comes back as a conflict."""
     first, second = two_staff
     first_form = admin_form_data(first.get(url(master)))

@@ -191,7 +191,9 @@ def test_publishing_a_new_version_closes_the_old_one(admin_user, answered, stude
     assert answered.status == SurveyStatus.CLOSED
     # The student answered version 1: version 2 shows as answered, not as a new request.
     html = student_client.get("/archive/xueji/").content.decode()
-    assert detail_url(copy) in html and "已提交" in html and "待填写" not in html
+    assert detail_url(copy) in html
+    assert "已提交" in html
+    assert "待填写" not in html
 
 
 # --- preview, publish, close -----------------------------------------------------------------
@@ -199,13 +201,15 @@ def test_publishing_a_new_version_closes_the_old_one(admin_user, answered, stude
 
 def test_the_preview_shows_the_students_form(admin_client_, survey):
     html = admin_client_.get(reverse("admin:surveys_survey_preview", args=[survey.pk])).content
-    assert 'name="q_destination"' in html.decode() and "预览" in html.decode()
+    assert 'name="q_destination"' in html.decode()
+    assert "预览" in html.decode()
 
 
 def test_the_preview_checks_answers_and_stores_nothing(admin_client_, survey):
     url = reverse("admin:surveys_survey_preview", args=[survey.pk])
     html = admin_client_.post(url, {"q_offers": "99"}).content.decode()
-    assert "请填写 0 到 30 之间的整数" in html and "请选择一项" in html
+    assert "请填写 0 到 30 之间的整数" in html
+    assert "请选择一项" in html
     assert "答案检查通过" in admin_client_.post(url, {"q_destination": "study"}).content.decode()
     assert not survey.responses.exists()
 
@@ -216,7 +220,8 @@ def test_publishing_needs_a_post(admin_client_, people):
     assert admin_client_.get(url).status_code == 405
     assert admin_client_.post(url).status_code == 302
     draft.refresh_from_db()
-    assert draft.status == SurveyStatus.PUBLISHED and draft.published_at is not None
+    assert draft.status == SurveyStatus.PUBLISHED
+    assert draft.published_at is not None
 
 
 def test_a_survey_without_questions_is_not_published(admin_client_, admin_user, people):
@@ -251,4 +256,5 @@ def test_a_registrar_cannot_publish_or_close(registrar_a_client, people):
 def test_survey_pages_need_the_totp_step(client, admin_user, survey):
     client.force_login(admin_user)
     response = client.get(reverse("admin:surveys_survey_results", args=[survey.pk]))
-    assert response.status_code == 302 and "/account/staff/2fa/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/staff/2fa/" in response["Location"]

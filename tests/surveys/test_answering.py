@@ -15,11 +15,11 @@ from tests.surveys.conftest import EMPLOYED, detail_url
 pytestmark = pytest.mark.django_db
 
 
-def submit(client: Client, survey, data: dict, action: str = "submit"):  # type: ignore[no-untyped-def]
+def submit(client: Client, survey, data: dict, action: str = "submit"):
     return client.post(detail_url(survey), {**data, "action": action})
 
 
-def stored(survey) -> dict[str, list[object]]:  # type: ignore[no-untyped-def]
+def stored(survey) -> dict[str, list[object]]:
     found: dict[str, list[object]] = {}
     for answer in Answer.objects.filter(response__survey=survey).select_related("question"):
         value = answer.value or answer.text or answer.number
@@ -43,13 +43,16 @@ def test_the_response_keeps_the_school_and_level_of_the_matching_enrolment(
     submit(student_client, survey, EMPLOYED)
     response = SurveyResponse.objects.get()
     assert (response.school.code, response.level, response.status) == ("10001", "本科", "submitted")
-    assert response.account == student and response.submitted_at is not None
+    assert response.account == student
+    assert response.submitted_at is not None
 
 
 def test_after_submitting_the_answers_are_readable_not_editable(student_client, survey):
     submit(student_client, survey, EMPLOYED)
     html = student_client.get(detail_url(survey)).content.decode()
-    assert "已提交" in html and "民营企业" in html and "广东省 广州市" in html
+    assert "已提交" in html
+    assert "民营企业" in html
+    assert "广东省 广州市" in html
     assert "<form" not in html.split('class="survey-page"')[1]
 
 
@@ -76,7 +79,8 @@ def test_the_xueji_page_shows_the_submitted_state_at_once(student_client, survey
     submit(student_client, survey, EMPLOYED)
     student_client.get(detail_url(survey))  # the message after submitting is shown here
     html = student_client.get("/archive/xueji/").content.decode()
-    assert "已提交" in html and "待填写" not in html
+    assert "已提交" in html
+    assert "待填写" not in html
 
 
 def test_a_draft_keeps_partial_answers_and_submits_nothing(student_client, survey):
@@ -91,7 +95,8 @@ def test_the_form_comes_back_with_the_draft(student_client, survey):
     submit(student_client, survey, {"q_destination": "employed", "q_offers": "2"}, "draft")
     html = student_client.get(detail_url(survey)).content.decode()
     assert 'value="employed" class="form-check-input" id="id_q_destination_0" checked' in html
-    assert 'value="2"' in html and "草稿保存于" in html
+    assert 'value="2"' in html
+    assert "草稿保存于" in html
 
 
 def test_the_banner_shows_a_saved_draft(student_client, survey):
@@ -109,7 +114,8 @@ def test_a_draft_with_a_bad_answer_is_not_saved_and_says_why(student_client, sur
 def test_a_missing_required_answer_is_named(student_client, survey):
     response = submit(student_client, survey, {"q_offers": "1"})
     html = response.content.decode()
-    assert response.status_code == 200 and str(forms.ERR_REQUIRED_CHOICE) in html
+    assert response.status_code == 200
+    assert str(forms.ERR_REQUIRED_CHOICE) in html
     assert "有 1 道题需要修改" in html
     assert not SurveyResponse.objects.exists()
 
@@ -133,7 +139,8 @@ def test_the_form_keeps_what_was_typed_after_an_error(student_client, survey):
 def test_each_bad_answer_gets_a_clear_message(student_client, survey, field, value, message):
     data = {**EMPLOYED, field: value}
     response = submit(student_client, survey, data)
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 200
+    assert message in response.content.decode()
     assert not Answer.objects.exists()
 
 
@@ -177,7 +184,8 @@ def test_a_closed_survey_takes_no_answers(student_client, survey):
     survey.opens_on = survey.closes_on - datetime.timedelta(days=5)
     survey.save()
     response = submit(student_client, survey, EMPLOYED)
-    assert response.status_code == 302 and not SurveyResponse.objects.exists()
+    assert response.status_code == 302
+    assert not SurveyResponse.objects.exists()
 
 
 def test_a_get_stores_nothing(student_client, survey):
@@ -199,7 +207,8 @@ def test_a_post_without_the_csrf_token_is_refused(student, survey):
 def test_the_form_works_in_english(student_client, survey):
     student_client.cookies["django_language"] = "en"
     html = submit(student_client, survey, {"q_offers": "1"}).content.decode()
-    assert "Destination" in html and "Please choose one" in html
+    assert "Destination" in html
+    assert "Please choose one" in html
 
 
 def test_saving_is_throttled_per_account(student_client, survey):

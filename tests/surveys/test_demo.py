@@ -29,7 +29,8 @@ def seeded():
 
 def test_the_demo_survey_is_published_and_open(seeded):
     survey = Survey.objects.get(public_id=seeded)
-    assert survey.status == SurveyStatus.PUBLISHED and survey.is_open
+    assert survey.status == SurveyStatus.PUBLISHED
+    assert survey.is_open
     assert (survey.cohort, survey.title) == (2021, "2021届普通高校毕业生离校后就业状况调查")
     keys = list(survey.questions.values_list("key", flat=True))
     assert keys[:6] == ["destination", "employer_type", "work_city", "income", "relevance",
@@ -39,7 +40,8 @@ def test_the_demo_survey_is_published_and_open(seeded):
 def test_the_example_student_sees_it_unanswered(seeded, client):
     client.force_login(User.objects.get(phone=STUDENT.phone))
     html = client.get("/archive/xueji/").content.decode()
-    assert demo.TITLE in html and "待填写" in html
+    assert demo.TITLE in html
+    assert "待填写" in html
     assert html.index(demo.TITLE) < html.index("您一共有 2 个学籍")
 
 
@@ -49,7 +51,8 @@ def test_part_of_the_graduates_answered_and_the_tables_show_figures(seeded):
     assert 40 <= answered <= 90
     found = results.compute(survey)
     destination = found.tables[0]
-    assert not destination.base[0].hidden and destination.base[0].count == answered
+    assert not destination.base[0].hidden
+    assert destination.base[0].count == answered
     assert any(not figure.hidden for row in destination.rows for figure in row.figures[1:])
 
 

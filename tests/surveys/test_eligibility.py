@@ -20,7 +20,8 @@ TITLE = "2020届毕业生就业状况调查（测试）"
 
 def test_an_eligible_student_sees_the_banner_above_the_enrolment_count(student_client, survey):
     html = student_client.get("/archive/xueji/").content.decode()
-    assert TITLE in html and detail_url(survey) in html
+    assert TITLE in html
+    assert detail_url(survey) in html
     assert html.index(TITLE) < html.index("您一共有 2 个学籍")
 
 
@@ -35,7 +36,8 @@ def test_the_banner_says_what_is_left_to_do(student_client, survey):
 def test_the_banner_is_in_english_for_english_readers(student_client, survey):
     student_client.cookies["django_language"] = "en"
     html = student_client.get("/archive/xueji/").content.decode()
-    assert "2020 graduates survey (test)" in html and TITLE not in html
+    assert "2020 graduates survey (test)" in html
+    assert TITLE not in html
 
 
 def test_the_eligible_student_opens_the_form(student_client, survey):
@@ -47,7 +49,8 @@ def test_the_eligible_student_opens_the_form(student_client, survey):
 
 def test_a_student_of_another_cohort_sees_no_banner(other_student_client, survey):
     html = other_student_client.get("/archive/xueji/").content.decode()
-    assert TITLE not in html and detail_url(survey) not in html
+    assert TITLE not in html
+    assert detail_url(survey) not in html
 
 
 def test_a_student_of_another_cohort_gets_404(other_student_client, survey):
@@ -114,7 +117,8 @@ def test_a_closed_survey_has_no_banner_but_stays_readable(student_client, people
     closed = make_survey(status=SurveyStatus.CLOSED)
     assert detail_url(closed) not in student_client.get("/archive/xueji/").content.decode()
     html = student_client.get(detail_url(closed)).content.decode()
-    assert "不在填写时间内" in html and 'name="q_destination"' not in html
+    assert "不在填写时间内" in html
+    assert 'name="q_destination"' not in html
 
 
 def test_a_survey_past_its_closing_date_has_no_banner(student_client, people):
@@ -128,7 +132,8 @@ def test_a_student_without_the_identity_check_is_sent_to_it(client, student, sur
     student.save()
     client.force_login(student)
     response = client.get(detail_url(survey))
-    assert response.status_code == 302 and "identity" in response["Location"]
+    assert response.status_code == 302
+    assert "identity" in response["Location"]
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, survey):
@@ -138,7 +143,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, survey):
 
 def test_staff_are_sent_to_the_admin(admin_client_, survey):
     response = admin_client_.get(detail_url(survey))
-    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
 
 
 def test_the_banner_costs_a_few_queries(student_client, survey, django_assert_max_num_queries):
@@ -174,7 +180,8 @@ def test_the_open_surveys_are_read_once_for_many_pages(student_client, survey):
     with CaptureQueriesContext(connection) as captured:
         assert TITLE in student_client.get("/archive/xueji/").content.decode()
     tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured.captured_queries]
-    assert '"surveys_survey"' not in tables and '"surveys_survey_schools"' not in tables
+    assert '"surveys_survey"' not in tables
+    assert '"surveys_survey_schools"' not in tables
 
 
 def test_a_survey_changed_behind_the_admins_back_shows_within_the_set_time(

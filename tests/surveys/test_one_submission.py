@@ -39,7 +39,8 @@ def test_two_submissions_at_once_store_one(student, people):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["refused", "stored"]
-    assert SurveyResponse.objects.count() == 1 and Answer.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
+    assert Answer.objects.count() == 1
 
 
 @pytest.mark.postgres
@@ -51,7 +52,7 @@ def test_a_draft_and_a_submission_at_once_leave_the_submission(student, people):
     common = {"survey": survey, "person": student.person, "account": student,
               "enrollment_id": enrollment.pk}  # fmt: skip
 
-    def run(save, answers) -> None:  # type: ignore[no-untyped-def]
+    def run(save, answers) -> None:
         barrier.wait()
         try:
             save(**common, answers=answers)
@@ -69,5 +70,6 @@ def test_a_draft_and_a_submission_at_once_leave_the_submission(student, people):
     for thread in threads:
         thread.join()
     response = SurveyResponse.objects.get()
-    assert response.status == "submitted" and response.draft == {}
+    assert response.status == "submitted"
+    assert response.draft == {}
     assert list(Answer.objects.values_list("value", flat=True)) == ["study"]

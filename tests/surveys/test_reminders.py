@@ -34,13 +34,15 @@ def remind(django_capture_on_commit_callbacks):
 def test_an_eligible_student_who_has_not_answered_gets_one_sms(sms_outbox, student, survey, remind):
     remind()
     assert [message.phone for message in sms_outbox] == [student.phone]
-    assert survey.title in sms_outbox[0].text and "仿真" in sms_outbox[0].text
+    assert survey.title in sms_outbox[0].text
+    assert "仿真" in sms_outbox[0].text
 
 
 def test_running_it_again_sends_nothing(sms_outbox, student, survey, remind):
     remind()
     output = remind()
-    assert len(sms_outbox) == 1 and "reminded 0" in output
+    assert len(sms_outbox) == 1
+    assert "reminded 0" in output
     assert SurveyReminder.objects.get().account == student
 
 
@@ -63,14 +65,16 @@ def test_a_verified_email_gets_the_reminder_too(sms_outbox, student, survey, rem
     student.email, student.email_verified_at = "zhang@example.com", timezone.now()
     student.save()
     remind()
-    assert [m.to for m in mail.outbox] == [["zhang@example.com"]] and len(sms_outbox) == 1
+    assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
+    assert len(sms_outbox) == 1
 
 
 def test_accounts_without_the_identity_check_are_not_reminded(sms_outbox, student, survey, remind):
     student.identity_verified_at = None
     student.save()
     remind()
-    assert sms_outbox == [] and not SurveyReminder.objects.exists()
+    assert sms_outbox == []
+    assert not SurveyReminder.objects.exists()
 
 
 def test_closed_and_draft_surveys_send_nothing(sms_outbox, student, people, remind):
@@ -82,7 +86,8 @@ def test_closed_and_draft_surveys_send_nothing(sms_outbox, student, people, remi
 
 def test_a_dry_run_counts_and_sends_nothing(sms_outbox, student, survey, remind):
     assert "would remind 1" in remind("--dry-run")
-    assert sms_outbox == [] and not SurveyReminder.objects.exists()
+    assert sms_outbox == []
+    assert not SurveyReminder.objects.exists()
 
 
 def test_one_survey_can_be_named(sms_outbox, student, survey, remind):
@@ -95,4 +100,5 @@ def test_in_the_demo_the_reminder_lands_in_the_outbox(settings, student, survey,
     settings.SMS_BACKEND = "accounts.sms.DatabaseBackend"
     remind()
     message = OutboxMessage.objects.get()
-    assert message.recipient == student.phone and survey.title in message.body
+    assert message.recipient == student.phone
+    assert survey.title in message.body

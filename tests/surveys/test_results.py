@@ -68,7 +68,7 @@ def answered(people):
     return survey
 
 
-def results_url(survey, **query: str) -> str:  # type: ignore[no-untyped-def]
+def results_url(survey, **query: str) -> str:
     url = reverse("admin:surveys_survey_results", args=[survey.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
@@ -86,7 +86,8 @@ def test_national_figures_count_every_school(answered):
     rows = destination_rows(found)
     assert rows["答题人数"] == ["22", "6", "16"]
     assert rows["就业"] == ["19", "6", "13"]
-    assert rows["升学"] == ["<5", "<5", "<5"] and rows["待就业"] == ["<5", "<5", "<5"]
+    assert rows["升学"] == ["<5", "<5", "<5"]
+    assert rows["待就业"] == ["<5", "<5", "<5"]
 
 
 def test_a_figure_that_would_reveal_a_small_one_is_hidden_too(people):
@@ -98,39 +99,47 @@ def test_a_figure_that_would_reveal_a_small_one_is_hidden_too(people):
     # 就业: 全部 16 = 硕士 3 + 本科 13. With only the 3 hidden, 16 - 13 would give it away.
     assert rows["就业"] == ["16", "<5", "—"]
     # 全部 column: 22 answered = 就业 16 + 升学 5 + 待就业 1: 升学 goes too, or 待就业 shows.
-    assert rows["升学"] == ["—", "<5", "<5"] and rows["答题人数"] == ["22", "6", "16"]
+    assert rows["升学"] == ["—", "<5", "<5"]
+    assert rows["答题人数"] == ["22", "6", "16"]
 
 
 def test_one_schools_figures_leave_the_others_out(answered):
     rows = destination_rows(results.compute(answered, School.objects.get(code="10001")))
     # Nobody at 北京大学 is a 2023届 硕士: that column is not shown.
-    assert rows["答题人数"] == ["8", "8"] and rows["就业"] == ["6", "6"]
+    assert rows["答题人数"] == ["8", "8"]
+    assert rows["就业"] == ["6", "6"]
 
 
 def test_a_small_group_shows_only_hidden_figures(answered):
     small = make_survey(cohort=2023, levels=["本科"])
     graduates(small, "10001", "本科", ["employed"] * 3)
     rows = destination_rows(results.compute(small))
-    assert rows["答题人数"] == ["<5", "<5"] and rows["就业"] == ["<5", "<5"]
+    assert rows["答题人数"] == ["<5", "<5"]
+    assert rows["就业"] == ["<5", "<5"]
 
 
 def test_the_results_page_shows_the_counts_to_a_national_administrator(admin_client_, answered):
     html = admin_client_.get(results_url(answered)).content.decode()
-    assert "北京大学（10001）" in html and "中山大学（10558）" in html
-    assert "<td>19 <span" in html and "&lt;5" in html
+    assert "北京大学（10001）" in html
+    assert "中山大学（10558）" in html
+    assert "<td>19 <span" in html
+    assert "&lt;5" in html
 
 
 def test_a_registrar_sees_only_their_own_schools_figures(registrar_b_client, answered):
     html = registrar_b_client.get(results_url(answered)).content.decode()
-    assert "中山大学" in html and "北京大学（10001）" not in html
+    assert "中山大学" in html
+    assert "北京大学（10001）" not in html
     found = results.compute(answered, School.objects.get(code="10558"))
     assert destination_rows(found)["就业"] == ["13", "6", "7"]
-    assert "<td>13 <span" in html and "<td>19" not in html
+    assert "<td>13 <span" in html
+    assert "<td>19" not in html
 
 
 def test_a_registrar_cannot_ask_for_another_school(registrar_b_client, answered):
     html = registrar_b_client.get(results_url(answered, school="10001")).content.decode()
-    assert "<td>13 <span" in html and "<td>19 <span" not in html
+    assert "<td>13 <span" in html
+    assert "<td>19 <span" not in html
 
 
 def test_a_registrar_cannot_see_a_survey_not_addressed_to_their_school(
@@ -142,7 +151,8 @@ def test_a_registrar_cannot_see_a_survey_not_addressed_to_their_school(
 
 def test_a_registrars_survey_list_has_no_total_of_other_schools(registrar_b_client, answered):
     html = registrar_b_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
-    assert answered.title in html and "已提交答卷" not in html
+    assert answered.title in html
+    assert "已提交答卷" not in html
 
 
 def test_a_registrar_never_reaches_individual_answers(registrar_b_client, answered):
@@ -168,12 +178,14 @@ def test_each_read_of_an_individual_answer_is_logged(admin_client_, admin_user, 
     response = SurveyResponse.objects.select_related("person").first()
     url = reverse("admin:surveys_surveyresponse_change", args=[response.pk])
     page = admin_client_.get(url, REMOTE_ADDR="203.0.113.9")
-    assert page.status_code == 200 and "就业" in page.content.decode()
+    assert page.status_code == 200
+    assert "就业" in page.content.decode()
     admin_client_.get(url)
     entries = AccessLog.objects.filter(action="view_survey_answers")
     assert entries.count() == 2
     entry = entries.first()
-    assert entry.actor == admin_user and entry.path == url
+    assert entry.actor == admin_user
+    assert entry.path == url
     assert response.person.masked_id_number in entry.target
     assert response.person.id_number not in entry.target
 
@@ -184,7 +196,7 @@ def test_the_list_of_responses_logs_nothing_and_shows_no_answers(admin_client_, 
     assert not AccessLog.objects.exists()
 
 
-def read_csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 

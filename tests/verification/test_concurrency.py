@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 
 from accounts.models import Notification
-from verification import recipients, reminders, services
+from verification import recipients, reminders
 from verification.models import RecipientCode
+from xuexin.refused import Refused
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def at_once(*calls: Callable[[], object]) -> list[str]:
         try:
             call()
             outcomes.append("done")
-        except services.ReportRefused:
+        except Refused:
             outcomes.append("refused")
         finally:
             connection.close()

@@ -112,7 +112,8 @@ def test_the_counter_agrees_with_the_brute_force(people):
     counted = candidates(id_type=zhang.id_type, shown=shown, birth_year=1998, birth_month=3,
                          birth_day=None, gender=zhang.gender)  # fmt: skip
     brute, _found = brute_force(zhang.id_type, shown, "1998-03", zhang.gender)
-    assert counted >= MIN_CANDIDATES and brute >= MIN_CANDIDATES
+    assert counted >= MIN_CANDIDATES
+    assert brute >= MIN_CANDIDATES
 
 
 def test_hong_kong_residence_permits_show_no_digit():
@@ -128,6 +129,8 @@ def test_the_pdf_and_the_api_show_the_same_masked_fields(client, report, student
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     api = client.get(f"/api/v1/reports/{report.code}").json()["data"]["subject"]
     birth = student.person.birth_date
-    assert f"{birth:%Y年%m月%d日}" not in text and f"{birth:%Y年%m月}" in text
-    assert api["birth_date"] == f"{birth:%Y-%m}" and api["id_number"].startswith("*" * 10)
+    assert f"{birth:%Y年%m月%d日}" not in text
+    assert f"{birth:%Y年%m月}" in text
+    assert api["birth_date"] == f"{birth:%Y-%m}"
+    assert api["id_number"].startswith("*" * 10)
     assert student.id_number[:3] not in api["id_number"]

@@ -23,7 +23,7 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
-def at(day: datetime.date):  # type: ignore[no-untyped-def]
+def at(day: datetime.date):
     """The clock at 09:00 local time on ``day`` (when cron runs the command)."""
     moment = datetime.datetime.combine(
         day, datetime.time(9), tzinfo=timezone.get_current_timezone()
@@ -31,7 +31,7 @@ def at(day: datetime.date):  # type: ignore[no-untyped-def]
     return time_machine.travel(moment, tick=False)
 
 
-def window_opens(row) -> datetime.date:  # type: ignore[no-untyped-def]
+def window_opens(row) -> datetime.date:
     return row.valid_until - datetime.timedelta(days=reminders.DAYS_BEFORE)
 
 
@@ -39,7 +39,7 @@ def run() -> None:
     call_command("send_report_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def sms_to(user) -> list[str]:  # type: ignore[no-untyped-def]
+def sms_to(user) -> list[str]:
     rows = Notification.objects.filter(channel=Notification.Channel.SMS, recipient=user.phone)
     return list(rows.order_by("pk").values_list("body", flat=True))
 
@@ -49,7 +49,8 @@ def test_the_owner_is_reminded_seven_days_before_with_a_link_to_extend(student, 
         run()
     [text] = sms_to(student)
     assert f"{SITE}/archive/reports/{report.public_id}/" in text
-    assert f"{report.valid_until:%Y年%m月%d日}" in text and "中山大学" in text
+    assert f"{report.valid_until:%Y年%m月%d日}" in text
+    assert "中山大学" in text
 
 
 def test_nothing_is_sent_eight_days_before(student, report):
@@ -74,7 +75,8 @@ def test_an_extended_report_is_reminded_of_its_new_expiry(student, report):
     with at(window_opens(extended)):
         run()
     texts = sms_to(student)
-    assert len(texts) == 2 and f"{extended.valid_until:%Y年%m月%d日}" in texts[1]
+    assert len(texts) == 2
+    assert f"{extended.valid_until:%Y年%m月%d日}" in texts[1]
 
 
 def test_a_recipient_code_is_reminded_of_on_its_own_date(student, report):
@@ -83,7 +85,8 @@ def test_a_recipient_code_is_reminded_of_on_its_own_date(student, report):
     with at(code_ends - datetime.timedelta(days=reminders.DAYS_BEFORE)):
         run()
     [text] = sms_to(student)
-    assert "甲公司" in text and f"{code_ends:%Y年%m月%d日}" in text
+    assert "甲公司" in text
+    assert f"{code_ends:%Y年%m月%d日}" in text
 
 
 def test_a_recipient_code_with_a_new_date_is_reminded_again(student, report):
@@ -96,7 +99,8 @@ def test_a_recipient_code_with_a_new_date_is_reminded_again(student, report):
         run()
     texts = sms_to(student)
     # The second message covers the report and its code, which now end on the same day.
-    assert len(texts) == 2 and "甲公司" in texts[1]
+    assert len(texts) == 2
+    assert "甲公司" in texts[1]
 
 
 def test_one_message_per_account_and_run(student, report):
@@ -145,7 +149,8 @@ def test_the_reminder_is_stored_with_the_date_it_was_for(report):
 def test_a_dry_run_sends_nothing(student, report):
     with at(window_opens(report)):
         call_command("send_report_reminders", "--dry-run", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert sms_to(student) == [] and VerificationReport.objects.get().reminded_for is None
+    assert sms_to(student) == []
+    assert VerificationReport.objects.get().reminded_for is None
 
 
 def test_the_command_needs_the_sites_address(settings, report):
@@ -156,12 +161,14 @@ def test_the_command_needs_the_sites_address(settings, report):
 
 def test_the_link_asks_a_stranger_to_log_in(client, report):
     response = client.get(f"/archive/reports/{report.public_id}/")
-    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/login/" in response["Location"]
 
 
 def test_the_account_page_offers_to_turn_reminders_off(student_client):
     html = student_client.get("/account/").content.decode()
-    assert 'action="/account/reminders/"' in html and 'name="report_reminders"' in html
+    assert 'action="/account/reminders/"' in html
+    assert 'name="report_reminders"' in html
 
 
 def test_the_student_turns_reminders_off_and_on(student_client, student):
@@ -191,7 +198,8 @@ def test_the_demo_has_a_report_to_remind_of():
 
     records_demo.seed(person_count=1)
     create_demo_logins(Person.objects.get(id_number=records_demo.EXAMPLE_ID))
-    assert seed_report_near_expiry() and seed_report_near_expiry() == []
+    assert seed_report_near_expiry()
+    assert seed_report_near_expiry() == []
     run()
     [text] = sms_to(User.objects.get(phone=STUDENT.phone))
     assert "示例科技有限公司" in text

@@ -19,4 +19,5 @@ def test_no_report_page_sets_a_cookie(client, report):
 
 def test_the_lookup_forms_csrf_cookie_is_not_kept_for_a_year(client):
     cookie = client.get("/verify/").cookies["csrftoken"]
-    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""

@@ -28,6 +28,7 @@ from verification.models import (
     VerifierRequest,
     VerifierRequestAnswer,
 )
+from xuexin.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -444,7 +445,7 @@ def test_approving_twice_is_refused(student_client, asked, master):
 
 def test_the_service_refuses_a_second_answer(student, asked, master):
     verifier_requests.request_decline(verifier_request=asked, candidate=student)
-    with pytest.raises(verifier_requests.RequestRefused):
+    with pytest.raises(Refused):
         verifier_requests.request_approve(
             verifier_request=asked, candidate=student, record=master,
             valid_until=timezone.localdate(), show_photo=True, hidden_fields=[],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +15,7 @@ from accounts.demo import STAFF_LOGINS, demo_device
 class Command(BaseCommand):
     help = "Show the current 6-digit TOTP code of each demo staff login (DEBUG only)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         if not settings.DEBUG:
             raise CommandError("demo_totp only runs with DEBUG on: it prints login codes.")
         for login in STAFF_LOGINS:

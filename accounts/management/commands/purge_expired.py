@@ -9,6 +9,7 @@ for ``XUEXIN_RETENTION_ACCESS_LOG_DAYS`` by the database owner's archive job.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
@@ -25,7 +26,7 @@ def _before(days: int) -> datetime.datetime:
 class Command(BaseCommand):
     help = "Delete records older than their retention period (run daily from cron)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         days = settings.RETENTION_DAYS
         counts = {
             "one-time codes": OneTimeCode.objects.filter(

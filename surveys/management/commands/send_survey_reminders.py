@@ -6,6 +6,8 @@ reminded, or has answered, is never reminded again for that survey.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
@@ -26,7 +28,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="count who would be reminded; send nothing"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         surveys = open_surveys()
         if options["survey"]:
             try:

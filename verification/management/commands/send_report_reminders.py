@@ -6,6 +6,8 @@ verification.reminders); a report or code extended since gets a reminder for its
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="count who would be reminded; send nothing"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         if not settings.SITE_URL:
             raise CommandError("XUEXIN_SITE_URL must be set: reminders link to the site")
         run = send(dry_run=bool(options["dry_run"]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             help="path to the status list credential; default: this portal's database",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         document = _read_json(options["report"], "a saved report")
         if "proof" in document and "@context" in document:
             self._verify_credential(document, options)

@@ -8,6 +8,7 @@ its own transaction, and reports how many were applied, already decided or refus
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -36,7 +37,7 @@ class OneDecisionMessageMixin:
         messages.add_message(request, level, str(text))
         request._decision_reported = True  # type: ignore[attr-defined]
 
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if getattr(request, "_decision_reported", False) and level == messages.SUCCESS:
             return
         super().message_user(request, message, level, *args, **kwargs)  # type: ignore[misc]
@@ -50,7 +51,7 @@ class DecisionNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, note_required: bool, **kwargs: object) -> None:
+    def __init__(self, *args: Any, note_required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.note_required = note_required
         self.fields["note"].required = note_required

@@ -1,4 +1,4 @@
-"""Access gates for the 学信档案 pages."""
+"""Access gate for the 学信档案 pages: the archive, and the surveys under it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
 
-def identity_verified_required(view):  # type: ignore[no-untyped-def]
+def identity_verified_required(view):
     """Logged in, not staff, and past the one-time identity check (DESIGN journey 3).
 
     Name + ID number alone never open anyone's records: until the check passes, the student
@@ -17,7 +17,7 @@ def identity_verified_required(view):  # type: ignore[no-untyped-def]
 
     @wraps(view)
     @login_required
-    def wrapper(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(request, *args, **kwargs):
         user = request.user
         if user.is_staff:
             return redirect("admin:index")

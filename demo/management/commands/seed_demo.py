@@ -1,6 +1,8 @@
-"""Load the demo data set and print the demo logins. Safe to run any number of times."""
+"""Load every app's demo data and print the demo logins. Safe to run any number of times."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             help="where the demo is served, for the addresses printed (make run passes its PORT)",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: object) -> None:
         if not settings.DEBUG and not options["allow_demo_logins"]:
             raise CommandError(
                 "DEBUG is off: demo logins have published passwords. "

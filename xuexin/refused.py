@@ -1,0 +1,15 @@
+"""The one exception for a domain action the rules do not allow."""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """Nothing was changed; ``message`` (often a lazy translation) says why, for the user.
+
+    Raised by the services of every app (corrections, photo reviews, identity changes, bulk
+    and batch tools, reports, surveys); views and admin actions show ``message`` as it is.
+    """
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
