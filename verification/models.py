@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from records.display import list_text
 from records.models import DegreeAward, Enrollment, Qualification
 
 from . import codes
@@ -359,8 +360,6 @@ class VerifierRequest(models.Model):
         return f"{self.organisation} {timezone.localtime(self.created_at):%Y-%m-%d}"
 
     def get_kinds_display(self) -> str:
-        from records.display import list_text
-
         labels = dict(ReportKind.choices)
         return list_text(labels[kind] for kind in self.kinds if kind in labels)
 

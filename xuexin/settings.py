@@ -399,6 +399,9 @@ RETENTION_DAYS = {
     "login_events": env_int("XUEXIN_RETENTION_LOGINS_DAYS", 180),
     "notifications": env_int("XUEXIN_RETENTION_NOTIFICATIONS_DAYS", 180),
     "login_failures": env_int("XUEXIN_RETENTION_LOGIN_FAILURES_DAYS", 30),
+    # Employers' 查验申请 (organisation, contact, the candidate's name and last 4 of the ID),
+    # counted from the request's expiry: answered or not, they go after this.
+    "verifier_requests": env_int("XUEXIN_RETENTION_VERIFIER_REQUESTS_DAYS", 180),
     "access_log": env_int("XUEXIN_RETENTION_ACCESS_LOG_DAYS", 3 * 365),
 }
 # Optional: also write the structured lines to this file (reopened after logrotate moves it).

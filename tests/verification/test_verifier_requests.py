@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -552,3 +554,25 @@ def test_the_demo_gets_one_pending_request(people):
     demo.seed_pending_request()
     demo.seed_pending_request()
     assert VerifierRequest.objects.for_person(person).count() == 1
+
+
+def test_purge_expired_deletes_requests_past_their_period_and_keeps_their_codes(
+    student_client, asked, master, settings
+):
+    approve(student_client, asked, master)
+    code = RecipientCode.objects.get()
+    days = settings.RETENTION_DAYS["verifier_requests"]
+    within = asked_of(organisation="乙科技有限公司")
+    now = timezone.now()
+    VerifierRequest.objects.filter(pk=asked.pk).update(
+        expires_at=now - datetime.timedelta(days=days, hours=1)
+    )
+    VerifierRequest.objects.filter(pk=within.pk).update(
+        expires_at=now - datetime.timedelta(days=days - 1)
+    )
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert list(VerifierRequest.objects.values_list("pk", flat=True)) == [within.pk]
+    assert not VerifierRequestAnswer.objects.exists()
+    assert RecipientCode.objects.filter(pk=code.pk).exists()
+    assert "verifier requests: 1" in out.getvalue()

@@ -2,25 +2,23 @@
 
 Retention (days, set in the environment; see README "Logs and retention"): one-time codes,
 the demo outbox, login records (最近登录记录), sent or abandoned notifications and django-axes'
-failure records. The access log (staff reads) is not purged here: it is append-only and kept
-for ``XUEXIN_RETENTION_ACCESS_LOG_DAYS`` by the database owner's archive job.
+failure records; then the apps above accounts delete theirs through
+``xuexin.retention.purge_requested`` (verification: employers' 查验申请). The access log (staff
+reads) is not purged here: it is append-only and kept for ``XUEXIN_RETENTION_ACCESS_LOG_DAYS``
+by the database owner's archive job.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from accounts.models import LoginEvent, Notification, OneTimeCode, OutboxMessage
-
-
-def _before(days: int) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=days)
+from xuexin.retention import cutoff as _before
+from xuexin.retention import purge_requested
 
 
 class Command(BaseCommand):
@@ -48,4 +46,6 @@ class Command(BaseCommand):
                 attempt_time__lt=_before(days["login_failures"])
             ).delete()[0],
         }
+        for _receiver, deleted in purge_requested.send(sender=self.__class__):
+            counts.update(deleted)
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
