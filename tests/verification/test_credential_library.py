@@ -48,7 +48,8 @@ def download(client, code: str, tmp_path, change=None):  # type: ignore[no-untyp
 def test_the_library_verifies_a_downloaded_credential(checker, client, report, tmp_path):
     verdict = vccheck.run(checker, download(client, report.code, tmp_path))
     assert verdict["verified"] is True, verdict["error"]
-    assert verdict["exit"] == 0 and verdict["issuer"].startswith("did:web:localhost%3A")
+    assert verdict["exit"] == 0
+    assert verdict["issuer"].startswith("did:web:localhost%3A")
 
 
 def test_one_changed_byte_of_a_subject_field_fails(checker, client, report, tmp_path):
@@ -58,7 +59,8 @@ def test_one_changed_byte_of_a_subject_field_fails(checker, client, report, tmp_
         credential["credentialSubject"]["name"] = name[:-1] + chr(ord(name[-1]) + 1)
 
     verdict = vccheck.run(checker, download(client, report.code, tmp_path, tamper))
-    assert verdict["verified"] is False and verdict["exit"] == 1
+    assert verdict["verified"] is False
+    assert verdict["exit"] == 1
     assert "signature" in verdict["error"].lower()
 
 
@@ -66,7 +68,8 @@ def test_a_closed_report_reads_as_revoked(checker, client, report, tmp_path):
     saved = download(client, report.code, tmp_path)
     services.report_close(report=report, reason="已入职")
     verdict = vccheck.run(checker, saved)
-    assert verdict["verified"] is False and verdict["revoked"] is True
+    assert verdict["verified"] is False
+    assert verdict["revoked"] is True
 
 
 def test_a_closed_recipient_code_reads_as_revoked_while_the_report_holds(
