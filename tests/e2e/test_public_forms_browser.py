@@ -169,7 +169,10 @@ def test_the_language_switch_changes_the_language_and_back(new_page, live_server
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()  # on a phone the switch is in the folded menu
-        page.get_by_test_id("lang-switch").click()
+            # Opened, not still unfolding: a click during the animation can miss the switch.
+            expect(page.locator("#site-nav")).to_have_class(re.compile(r"\bshow\b"))
+        with page.expect_navigation():
+            page.get_by_test_id("lang-switch").click()
         expect(page.locator("html")).to_have_attribute("lang", expected)
         expect(page).to_have_url(re.compile(r"/help/$"))
         assert_page_ok(page)
