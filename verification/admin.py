@@ -58,7 +58,7 @@ class VerifierRequestAdmin(ReadOnlyForNationalStaff, AccessLoggedAdminMixin, adm
     def kinds_shown(self, obj: VerifierRequest) -> str:
         return obj.get_kinds_display()
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(answered=Count("answers"))
 
     @admin.display(description=_("处理数"), ordering="answered")

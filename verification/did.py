@@ -60,11 +60,11 @@ def did_document() -> dict[str, object]:
     }
 
 
-def public_key_for(method: str, document: dict[str, object]):  # type: ignore[no-untyped-def]
+def public_key_for(method: str, document: dict[str, object]):
     """The Ed25519 key ``document`` lists under ``method`` for assertions, or None."""
     if method not in (document.get("assertionMethod") or []):
         return None
-    for entry in document.get("verificationMethod") or []:  # type: ignore[union-attr]
+    for entry in document.get("verificationMethod") or []:
         if isinstance(entry, dict) and entry.get("id") == method:
             try:
                 return signing.public_key_from_multibase(str(entry.get("publicKeyMultibase")))

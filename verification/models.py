@@ -306,7 +306,7 @@ class VerificationEvent(models.Model):
 
 
 class VerifierRequestQuerySet(models.QuerySet):
-    def for_person(self, person) -> VerifierRequestQuerySet:  # type: ignore[no-untyped-def]
+    def for_person(self, person) -> VerifierRequestQuerySet:
         """Requests whose candidate is this person: the same name and the same last four
         characters of the ID number (several people may share both; each sees them)."""
         if person is None or not person.id_number:

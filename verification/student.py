@@ -233,7 +233,7 @@ def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
 
 @archive_page
 @require_GET
-def report_credential(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_credential(request: HttpRequest, public_id) -> HttpResponse:
     """下载可验证凭证: the report as a W3C verifiable credential (verification.credentials)."""
     report = _own_report(request, public_id)
     return credential_response(report)
@@ -241,7 +241,7 @@ def report_credential(request: HttpRequest, public_id) -> HttpResponse:  # type:
 
 @archive_page
 @require_GET
-def recipient_credential(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_credential(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     recipient.report = report

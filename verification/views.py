@@ -187,7 +187,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_response(request, report)
 
 
-def credential_response(report, recipient=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def credential_response(report, recipient=None) -> HttpResponse:
     """The report's (or recipient code's) verifiable credential, as a file to keep."""
     if not did.available():
         raise Http404  # no XUEXIN_SITE_URL: the site has no DID to issue under
