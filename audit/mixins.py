@@ -17,7 +17,7 @@ class AccessLoggedAdminMixin:
     and every text is redacted (an ID number typed into the search box is stored masked).
     """
 
-    access_action: str = AccessAction.VIEW_RECORD
+    access_action: AccessAction = AccessAction.VIEW_RECORD
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context=None) -> HttpResponse:  # fmt: skip

@@ -303,7 +303,7 @@ def correction_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @archive_page
 @require_GET
-def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
+def correction_evidence(request: HttpRequest, public_id: str) -> HttpResponse | FileResponse:
     correction = _own_corrections(request).filter(public_id=parse_public_id(public_id)).first()
     if correction is None:
         raise Http404

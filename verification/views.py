@@ -10,7 +10,7 @@ import functools
 import json
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -214,7 +214,7 @@ def report_credential(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
-def report_photo(request: HttpRequest, code: str) -> HttpResponse:
+def report_photo(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
     report = recipients.find_live(code)
     if report is None:
