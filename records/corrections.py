@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xuexin.fields import concrete_field
 from xuexin.logging import log_event
 from xuexin.notifications import notify
 from xuexin.refused import Refused
@@ -76,7 +77,7 @@ CORRECTABLE: dict[str, list[str]] = {
     + ["level", "degree_type", "discipline", "major", "award_date", "certificate_number"],
 }
 
-RECORD_MODELS: dict[str, type[models.Model]] = {
+RECORD_MODELS: dict[str, type[Enrollment] | type[Qualification] | type[DegreeAward]] = {
     "enrollment": Enrollment,
     "qualification": Qualification,
     "degree": DegreeAward,
@@ -98,7 +99,7 @@ def _target(record: models.Model, field: str) -> tuple[models.Model, str]:
 
 def model_field(record: models.Model, field: str) -> models.Field:
     target, name = _target(record, field)
-    return target._meta.get_field(name)
+    return concrete_field(target, name)
 
 
 def field_label(record: models.Model, field: str) -> str:
@@ -149,7 +150,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 def parse_value(record: models.Model, field: str, raw: str) -> object:
     """Turn what a student typed into the field's value, or raise ValidationError."""
     target, name = _target(record, field)
-    model_field_ = target._meta.get_field(name)
+    model_field_ = concrete_field(target, name)
     text = (raw or "").strip()
     if model_field_.choices:
         by_label = {str(label): value for value, label in model_field_.choices}
@@ -294,11 +295,11 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     record = model.objects.select_for_update().get(pk=getattr(locked, f"{kind}_id"))
     value = parse_value(record, locked.field, locked.proposed_value)
     target = _apply(record, locked.field, value)
-    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]
-    target._history_user = reviewer
+    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]  # type: ignore[attr-defined]  # read by django-simple-history
+    target._history_user = reviewer  # type: ignore[attr-defined]  # read by django-simple-history
     # The row is locked, so its version is current; bumping it makes any admin form left open
     # on this record stale instead of silently undoing the correction.
-    save_versioned(target, expected_version=target.version)
+    save_versioned(target, expected_version=target.version)  # type: ignore[attr-defined]  # the person or the record: both versioned
     _close(locked, CorrectionStatus.CORRECTED, reviewer, note)
     return APPLIED
 

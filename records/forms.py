@@ -58,7 +58,7 @@ class PhotoReviewForm(forms.Form):
         self.enrollment = enrollment
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if self.enrollment is not None and kind and not photo_of(self.enrollment, str(kind)):
             # A 暂无照片 placeholder is not a photo: there is nothing for the school to fix.
@@ -89,10 +89,12 @@ class CorrectionForm(forms.Form):
         self.record = record
         super().__init__(*args, **kwargs)
         self.choices = field_choices(record)
-        self.fields["field"].choices = [(c.field, c.label) for c in self.choices]
+        field = self.fields["field"]
+        assert isinstance(field, forms.ChoiceField)  # declared above
+        field.choices = [(c.field, c.label) for c in self.choices]
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         field, proposed = data.get("field"), data.get("proposed_value")
         if field and proposed:
             try:

@@ -86,8 +86,9 @@ class PhotoBatchMixin:
 
     @staticmethod
     def _school_of(request: HttpRequest, form: PhotoBatchForm) -> School:
-        if is_registrar(request.user):
-            return request.user.school
+        user = request.user
+        if user.is_authenticated and is_registrar(user) and user.school is not None:
+            return user.school
         return form.cleaned_data["school"]
 
     def photo_batch_view(self, request: HttpRequest) -> HttpResponse:

@@ -32,6 +32,8 @@ def scoped_queryset(user, model: type[models.Model]) -> QuerySet:
         if is_registrar(user):
             return School.objects.filter(pk=user.school_id)
         return School.objects.none()
+    if not issubclass(model, (Enrollment, Qualification, DegreeAward)):
+        raise TypeError(f"{model.__name__} has no admin scope")
     return records_visible_to(user, model)
 
 
