@@ -557,6 +557,10 @@ class DegreeAward(ChoiceLabels, models.Model):
                 raise ValidationError({"certificate_number": error}) from None
 
 
+# A 学籍, 学历 or 学位: what reports, corrections and the archive's record pages are about.
+AnyRecord = Enrollment | Qualification | DegreeAward
+
+
 class AdmissionStatus(models.TextChoices):
     REGISTERED = "registered", _("已报名")
     NOT_ADMITTED = "not_admitted", _("未录取")

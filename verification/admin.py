@@ -34,7 +34,7 @@ class ReadOnlyForNationalStaff:
 
 class AnswerInline(ReadOnlyForNationalStaff, admin.TabularInline):
     model = VerifierRequestAnswer
-    fields = ["candidate", "decision", "decided_at", "recipient", "emailed_at"]
+    fields = ("candidate", "decision", "decided_at", "recipient", "emailed_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -47,9 +47,9 @@ class VerifierRequestAdmin(ReadOnlyForNationalStaff, AccessLoggedAdminMixin, adm
     list_filter = ["created_at"]
     search_fields = ["organisation", "contact_email", "candidate_name"]
     date_hierarchy = "created_at"
-    fields = ["organisation", "contact_name", "contact_email", "contact_phone", "candidate_name",
+    fields = ("organisation", "contact_name", "contact_email", "contact_phone", "candidate_name",
               "id_last4", "kinds", "purpose", "language", "created_at", "expires_at",
-              "notified_at", "ip_prefix"]  # fmt: skip
+              "notified_at", "ip_prefix")  # fmt: skip
     readonly_fields = fields
     inlines = [AnswerInline]
     actions = None

@@ -346,6 +346,12 @@ class VerifierRequest(models.Model):
 
     objects = VerifierRequestQuerySet.as_manager()
 
+    # Set on the candidate's pages (request_views._own_requests / _with_state): this account's
+    # answers, the one answer, and pending, approved, declined or expired.
+    own_answers: list[VerifierRequestAnswer]
+    answer: VerifierRequestAnswer | None
+    state: str
+
     class Meta:
         verbose_name = _("查验申请")
         verbose_name_plural = _("查验申请")
