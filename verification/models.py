@@ -33,7 +33,10 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(code_digest=codes.digest(code))
 
 
-class ReportManager(models.Manager.from_queryset(ReportQuerySet)):  # type: ignore[misc]
+_ReportManagerBase = models.Manager.from_queryset(ReportQuerySet)
+
+
+class ReportManager(_ReportManagerBase["VerificationReport"]):
     def find(self, code: str) -> VerificationReport | None:
         """The report a normalised code opens, or None, with the code remembered.
 
