@@ -53,8 +53,8 @@ def layout_problems(page: Page) -> list[str]:
 
 def assert_layout(page: Page) -> None:
     problems = layout_problems(page)
-    size = page.viewport_size or {}
-    where = f"{page.url} at {size.get('width')} px"
+    width = page.viewport_size["width"] if page.viewport_size else None
+    where = f"{page.url} at {width} px"
     assert not problems, f"layout problems on {where}:\n" + "\n".join(problems)
 
 
