@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import display
 from .corrections import check_proposal, field_choices
-from .models import PhotoKind, PhotoReview, School
+from .models import AnyRecord, PhotoKind, PhotoReview, School
 from .photos import SafeImageFormField
 
 ERR_WRONG_NEEDS_COMMENT = _("选择“有误”时，请说明照片哪里有误")
@@ -85,7 +85,7 @@ class CorrectionForm(forms.Form):
         help_text=_("JPEG 或 PNG 图片，不超过 2 MB，例如录取通知书或证件照片。"),
     )
 
-    def __init__(self, *args: Any, record: models.Model, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record: AnyRecord, **kwargs: Any) -> None:
         self.record = record
         super().__init__(*args, **kwargs)
         self.choices = field_choices(record)

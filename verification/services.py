@@ -64,17 +64,17 @@ HIDEABLE_FIELDS = ("id_number", "birth_date", "ethnicity")
 PHOTO = "photo"  # the name the photo goes by in a payload's "hidden" list
 
 
-def _value(record: models.Model, name: str) -> str:
-    person = record.person  # type: ignore[attr-defined]
+def _value(record: AnyRecord, name: str) -> str:
+    person = record.person
     if name == "school":
-        return record.school.name  # type: ignore[attr-defined]
+        return record.school.name
     if name == "id_number":
         # Next to the birth month and the sex, only as much of the number as leaves 10,000
         # candidates (records.masking); the full birth date would leave a handful.
         return public_id_mask(person.id_type, person.id_number, person.birth_date, person.gender)
     if name == "birth_date":
         return public_birth_month(person.birth_date)
-    source = record.person if name in PERSON_FIELDS else record  # type: ignore[attr-defined]
+    source = record.person if name in PERSON_FIELDS else record
     value = getattr(source, name)
     if isinstance(value, datetime.date):
         return value.isoformat()
