@@ -656,9 +656,10 @@ class ExamRegistration(ChoiceLabels, models.Model):
             self.score_subject_1,
             self.score_subject_2,
         ]
-        if any(score is None for score in scores):
+        present = [score for score in scores if score is not None]
+        if len(present) < len(scores):
             return None
-        return sum(scores)  # type: ignore[arg-type]
+        return sum(present)
 
 
 class GraduateDestination(ChoiceLabels, models.Model):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -38,10 +39,10 @@ RATE_SETTINGS = (
 )
 
 
-def _wait(usage: dict[str, object] | None) -> int | None:
+def _wait(usage: dict[str, Any] | None) -> int | None:
     if usage is None or not usage["should_limit"]:
         return None
-    left = int(usage["time_left"])  # type: ignore[call-overload]
+    left = int(usage["time_left"])
     return left if left > 0 else UNKNOWN_WAIT
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 import time_machine
@@ -75,7 +76,7 @@ def asked(people) -> VerifierRequest:
     return asked_of()
 
 
-def approve(client: Client, asked: VerifierRequest, record, **overrides: object):
+def approve(client: Client, asked: VerifierRequest, record, **overrides: Any):
     kind = services.KIND_OF_MODEL[type(record)]
     data = {
         "record": f"{kind}:{record.public_id}",
@@ -86,7 +87,7 @@ def approve(client: Client, asked: VerifierRequest, record, **overrides: object)
         "show_ethnicity": "on",
         "consent": "on",
     }
-    data.update(overrides)  # type: ignore[arg-type]
+    data.update(overrides)
     data = {key: value for key, value in data.items() if value is not None}
     return client.post(f"/archive/requests/{asked.public_id}/approve/", data)
 
