@@ -244,7 +244,7 @@ def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:
     locked.decided_at = timezone.now()
     locked.decision_note = note
     label = {"approved": "身份信息变更已通过", "rejected": "身份信息变更已驳回"}[status]
-    locked._change_reason = (f"{label}：{note}" if note else label)[:100]  # type: ignore[attr-defined]
+    locked._change_reason = (f"{label}：{note}" if note else label)[:100]  # type: ignore[attr-defined]  # read by django-simple-history when it saves
     locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
 
 

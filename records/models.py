@@ -880,7 +880,7 @@ class CorrectionRequest(ChoiceLabels, models.Model):
 
     @property
     def record(self) -> Enrollment | Qualification | DegreeAward:
-        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
+        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]  # exactly one is set (a check constraint)
 
 
 class CorrectionEvent(ChoiceLabels, models.Model):

@@ -306,7 +306,7 @@ class EnrollmentRosterResource(resources.ModelResource):
         if person is None:
             person = Person(id_type=id_type, id_number=number, **facts)
             self._clean_person(person)
-            person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+            person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]  # read by django-simple-history when it saves
             person.save()
             return person
         differs = [name for name, value in facts.items() if getattr(person, name) != value]

@@ -65,7 +65,7 @@ def save_versioned(obj: models.Model, *, expected_version: int, **save_kwargs: A
         )
         if not claimed:
             raise StaleVersion
-        obj.version = expected_version + 1  # type: ignore[attr-defined]
+        obj.version = expected_version + 1  # type: ignore[attr-defined]  # every versioned model has a version field
         update_fields = save_kwargs.get("update_fields")
         if update_fields is not None:
             save_kwargs["update_fields"] = {*update_fields, "version"}
@@ -89,7 +89,7 @@ def _display(field: models.Field, value: object) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]  # a relation's related_model is a model class once apps are loaded
         return str(related) if related is not None else "—"
     return str(value)
 
@@ -146,7 +146,7 @@ def conflict_error(current: models.Model, loaded_version: int) -> ValidationErro
         params={
             "who": who,
             "when": f"{when:%Y-%m-%d %H:%M:%S}",
-            "version": current.version,  # type: ignore[attr-defined]
+            "version": current.version,  # type: ignore[attr-defined]  # every versioned model has a version field
             "changes": describe_changes(current, loaded_version),
         },
     )
@@ -207,7 +207,7 @@ class VersionedModelForm(forms.ModelForm):
         """Show the saved values with the user's own changes re-applied; mark the clashes."""
         base = version_entry(stored, loaded)
         data = _mutable_copy(self.data)
-        data[self.add_prefix("version")] = str(stored.version)  # type: ignore[attr-defined]
+        data[self.add_prefix("version")] = str(stored.version)  # type: ignore[attr-defined]  # every versioned model has a version field
         clashes: list[tuple[str, models.Field, object, object]] = []
         for name in self.fields:
             try:

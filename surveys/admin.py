@@ -182,7 +182,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("已提交答卷"), ordering="submitted")
     def answer_count(self, obj: Survey) -> int:
-        return obj.submitted  # type: ignore[attr-defined]
+        return obj.submitted  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=_("结果"))
     def results_link(self, obj: Survey) -> str:

@@ -173,7 +173,7 @@ class VerificationReport(SealedCode, models.Model):
 
     @property
     def subject(self) -> Enrollment | Qualification | DegreeAward:
-        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
+        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]  # exactly one is set (a check constraint)
 
     def is_live(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -38,12 +38,12 @@ class OneDecisionMessageMixin:
 
     def report(self, request: HttpRequest, level: int, text: object) -> None:
         messages.add_message(request, level, str(text))
-        request._decision_reported = True  # type: ignore[attr-defined]
+        request._decision_reported = True  # type: ignore[attr-defined]  # a per-request flag, read by message_user
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if getattr(request, "_decision_reported", False) and level == messages.SUCCESS:
             return
-        super().message_user(request, message, level, *args, **kwargs)  # type: ignore[misc]
+        super().message_user(request, message, level, *args, **kwargs)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
 
 class DecisionNoteForm(forms.Form):

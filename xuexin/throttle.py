@@ -67,7 +67,7 @@ def hits(request: HttpRequest, *, group: str, key: str | Callable, rate: str | C
 
 def refuse(request: HttpRequest, wait: int) -> None:
     """Stop the view: RatelimitMiddleware answers with RATELIMIT_VIEW (the 429 page)."""
-    request.throttle_wait = wait  # type: ignore[attr-defined]
+    request.throttle_wait = wait  # type: ignore[attr-defined]  # a per-request value, read by retry_after
     raise Ratelimited()
 
 

@@ -96,7 +96,7 @@ class VersionedSaveMixin(RecordHistoryMixin):
 
     def delete_model(self, request: HttpRequest, obj) -> None:
         obj._change_reason = REASON_DELETE
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         instances = formset.save(commit=False)

@@ -46,7 +46,7 @@ class SchoolScopedQueueMixin(ScopedObjectsMixin):
     school_path = "school"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         user = request.user
         if staff_sees_everyone(user):
             return queryset

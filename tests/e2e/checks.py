@@ -77,7 +77,7 @@ def assert_accessible(page: Page) -> None:
     found = serious_violations(page)
     described = [
         f"{v['impact']} {v['id']}: {v['help']} — "
-        + "; ".join(str(node["target"]) for node in v["nodes"][:5])  # type: ignore[index]
+        + "; ".join(str(node["target"]) for node in v["nodes"][:5])  # type: ignore[index]  # axe's JSON: a violation's nodes are a list
         for v in found
     ]
     assert not found, f"axe on {page.url}:\n" + "\n".join(described)
