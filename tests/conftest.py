@@ -246,7 +246,7 @@ def _redis_lock(url: str):
 
 
 @pytest.fixture
-def redis_commands(monkeypatch):
+def redis_commands(monkeypatch) -> list[str]:
     """The commands this process sends to Redis from now on; a pipeline counts as one."""
     import redis.client
 
