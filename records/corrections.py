@@ -296,8 +296,8 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     record = model.objects.select_for_update().get(pk=getattr(locked, f"{kind}_id"))
     value = parse_value(record, locked.field, locked.proposed_value)
     target = _apply(record, locked.field, value)
-    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]  # type: ignore[attr-defined]  # read by django-simple-history
-    target._history_user = reviewer  # type: ignore[attr-defined]  # read by django-simple-history
+    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]  # type: ignore[attr-defined]  # read by django-simple-history when it saves
+    target._history_user = reviewer  # type: ignore[attr-defined]  # read by django-simple-history when it saves
     # The row is locked, so its version is current; bumping it makes any admin form left open
     # on this record stale instead of silently undoing the correction.
     save_versioned(target, expected_version=target.version)  # type: ignore[attr-defined]  # the person or the record: both versioned
