@@ -44,12 +44,14 @@ run: seed
 test: install vc-check
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
-# Style (ruff), then the dependency direction between apps (import-linter, pyproject.toml).
+# Style (ruff), the dependency direction between apps (import-linter), then types (mypy with
+# django-stubs); all configured in pyproject.toml.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
-# mypy with django-stubs (pyproject.toml). Not yet part of lint: see README "Testing".
+# mypy with django-stubs (pyproject.toml) on its own; make lint runs it too.
 typecheck: install
 	$(VENV)/bin/mypy
 

@@ -21,6 +21,7 @@ from audit.mixins import AccessLoggedAdminMixin
 from audit.models import AccessAction
 from records.identity import mask_id_number
 from xuexin.admin_decisions import decision_action
+from xuexin.authed import signed_in_user
 from xuexin.logging import log_event
 from xuexin.network import request_network
 
@@ -137,7 +138,7 @@ class UserAdmin(AccessLoggedAdminMixin, BaseUserAdmin):
         super().delete_queryset(request, queryset)
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
-        request._roles_before = roles.snapshot(obj.pk) if change else {}  # type: ignore[attr-defined]
+        request._roles_before = roles.snapshot(obj.pk) if change else {}  # type: ignore[attr-defined]  # read back in save_related
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -227,7 +228,7 @@ class ClaimDecisionForm(forms.ModelForm):
         fields = ["decision_note"]
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "reject" and not data.get("decision_note"):
             self.add_error("decision_note", _("不通过时请填写原因，申请人会收到该原因"))
         return data
@@ -332,11 +333,12 @@ class IdentityClaimAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: IdentityClaim, form, change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         note = form.cleaned_data.get("decision_note", "")
+        reviewer = signed_in_user(request)  # the admin lets in active staff only
         try:
             if decision == "approve":
-                services.claim_approve(claim=obj, reviewer=request.user, note=note)
+                services.claim_approve(claim=obj, reviewer=reviewer, note=note)
             elif decision == "reject":
-                services.claim_reject(claim=obj, reviewer=request.user, note=note)
+                services.claim_reject(claim=obj, reviewer=reviewer, note=note)
             elif obj.status == IdentityClaim.Status.PENDING:
                 obj.save(update_fields=["decision_note"])
         except services.ClaimAlreadyDecided:
@@ -370,8 +372,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "channel", "masked_recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
-    readonly_fields = ["channel", "subject", "body", "status", "created_at", "attempts",
-                       "next_attempt_at", "sent_at", "last_error"]  # fmt: skip
+    readonly_fields = ("channel", "subject", "body", "status", "created_at", "attempts",
+                       "next_attempt_at", "sent_at", "last_error")  # fmt: skip
     fields = readonly_fields
 
     @admin.display(description=_("接收方"))

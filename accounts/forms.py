@@ -103,6 +103,8 @@ class PasswordPairMixin(forms.Form):
 class CurrentPasswordMixin(forms.Form):
     """Re-authentication: a stolen session alone must not change how the account is reached."""
 
+    user: User  # set by each form's __init__
+
     password = forms.CharField(
         label=_("登录密码"),
         strip=False,
@@ -179,7 +181,7 @@ class RegistrationForm(PasswordPairMixin):
         return email
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.phone_proven and not data.get("sms_code") and "sms_code" not in self.errors:
             self.add_error("sms_code", ValidationError(ERR_SMS_CODE_REQUIRED, code="required"))
         id_type = data.get("id_type")
@@ -227,7 +229,7 @@ class RecoverUsernameForm(forms.Form):
     captcha = captcha_field()
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("id_type") and data.get("id_number"):
             data["id_number"] = normalize_id_number(data["id_type"], data["id_number"])
         if data.get("real_name"):
@@ -258,7 +260,7 @@ class SetPasswordForm(PasswordPairMixin):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         self.check_password_pair(self.user)
         return data
 
@@ -277,6 +279,7 @@ class ResetWithCodeForm(SetPasswordForm):
 
 
 class ChangePasswordForm(SetPasswordForm):
+    user: User  # always an account: only the signed-in user changes a password
     current_password = forms.CharField(
         label=_("当前密码"),
         strip=False,
@@ -373,8 +376,10 @@ class ClaimForm(forms.ModelForm):
 
     def __init__(self, *args: Any, allow_facts: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        method = self.fields["method"]
+        assert isinstance(method, forms.ChoiceField)  # a model field with choices
         if not allow_facts:
-            self.fields["method"].choices = [
+            method.choices = [
                 (IdentityClaim.Method.ID_PHOTOS, IdentityClaim.Method.ID_PHOTOS.label)
             ]
             for name in ("fact_school_name", "fact_student_number", "fact_entry_year"):
@@ -388,7 +393,7 @@ class ClaimForm(forms.ModelForm):
         return year
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("method") == IdentityClaim.Method.ID_PHOTOS:
             for name in ("id_front", "id_back"):
                 if not data.get(name) and name not in self.errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -19,10 +20,10 @@ from records.photos import PrivateImageField
 from .validators import validate_mobile
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, phone: str, password: str | None, **extra: object) -> User:
+    def _create_user(self, phone: str, password: str | None, **extra: Any) -> User:
         if not phone:
             raise ValueError("an account needs a phone number")
         email = extra.pop("email", None)
@@ -31,12 +32,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, phone: str, password: str | None = None, **extra: object) -> User:
+    def create_user(self, phone: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(phone, password, **extra)
 
-    def create_superuser(self, phone: str, password: str | None = None, **extra: object) -> User:
+    def create_superuser(self, phone: str, password: str | None = None, **extra: Any) -> User:
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self._create_user(phone, password, **extra)

@@ -14,6 +14,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import OneTimeCode
 from .sms import send_sms
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +38,7 @@ ERR_CODE_WRONG = _("短信验证码错误，还可尝试 %(left)d 次")
 ERR_CODE_DEAD = _("短信验证码错误次数过多，请重新获取")
 ERR_GATEWAY = _("短信发送失败，请稍后再试")
 
-SMS_TEMPLATES = {
+SMS_TEMPLATES: dict[str, StrOrPromise] = {
     OneTimeCode.Purpose.REGISTER: _(
         "【学信网仿真】您正在注册学信网账号，验证码 %(code)s，%(minutes)d 分钟内有效。"
         "请勿将验证码告诉他人。如非本人操作请忽略。"

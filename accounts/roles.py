@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from xuexin.logging import log_event
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Permission
 
 NATIONAL_ADMIN = "国家管理员"
 SCHOOL_REGISTRAR = "学校学籍管理员"
@@ -61,6 +65,7 @@ def ensure_roles(**kwargs: Any) -> None:
 
     for name in (NATIONAL_ADMIN, SCHOOL_REGISTRAR, SUPPORT):
         group, _created = Group.objects.get_or_create(name=name)
+        permissions: Iterable[Permission]
         if name == NATIONAL_ADMIN:
             permissions = Permission.objects.all()
         else:

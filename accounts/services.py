@@ -328,6 +328,8 @@ def send_email_activation(request: HttpRequest, user: User) -> None:
         "您好，\n\n请在 24 小时内打开以下链接，激活您在学信网（仿真）绑定的邮箱：\n%(link)s\n\n"
         "如果不是您本人操作，请忽略本邮件。\n\n学信网（仿真系统）"
     ) % {"link": link}
+    if not user.email:
+        raise ValueError("the account has no email address to activate")
     send_mail(_("学信网（仿真）：请激活您的邮箱"), body, None, [user.email])
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 ERR_MOBILE = _("请输入正确的11位中国大陆手机号")
 
 
-def normalize_mobile(raw: str) -> str:
+def normalize_mobile(raw: str | None) -> str:
     """Turn "+86 138-0013-8000" or full-width digits into "13800138000"; never raises."""
     text = "".join(ch for ch in (raw or "") if not ch.isspace() and ch not in "-()")
     try:

@@ -18,7 +18,7 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "target"]
     date_hierarchy = "created_at"
     list_per_page = 100
-    fields = ["created_at", "actor", "actor_label", "action", "target", "path", "ip_prefix"]
+    fields = ("created_at", "actor", "actor_label", "action", "target", "path", "ip_prefix")
     readonly_fields = fields
     actions = None
 

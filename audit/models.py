@@ -48,8 +48,8 @@ class AccessLogQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("access log rows are never deleted")
 
-    update.queryset_only = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]
+    update.queryset_only = True  # type: ignore[attr-defined]  # Django keeps it off the manager, as for QuerySet.delete
+    delete.queryset_only = True  # type: ignore[attr-defined]  # Django keeps it off the manager, as for QuerySet.delete
 
 
 class AccessLog(models.Model):

@@ -76,7 +76,7 @@ def _measure(path: str, keys: list[str], requests: int, rounds: int) -> tuple[fl
 
     client = Client(HTTP_HOST="127.0.0.1")  # a new client: middleware built with the settings
 
-    def get(key: str):  # type: ignore[no-untyped-def]
+    def get(key: str):
         client.cookies.clear()
         if path == "/archive/xueji/":
             name, _sep, value = key.partition("=")

@@ -284,7 +284,7 @@ class Result:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]  # wrk prints each latency as a number and a unit
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
@@ -299,10 +299,10 @@ def wrk(row: Row, files: Path, seconds: int, connections: int, *, single: bool) 
         keys = files / (f"{row.keys}-single.txt" if single or not row.many else f"{row.keys}.txt")
         args += ["cookie", str(keys)] if row.keys == "students" else ["path", str(keys), row.path]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]  # wrk always prints this line
     # Anchored to the start of the line: "83.50%" in the thread stats must not count as 50%.
-    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]  # wrk --latency always prints this line
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]  # wrk --latency always prints this line
     statuses = re.search(r"^statuses: non2xx (\d+)", out, re.M)
     if statuses is None:
         raise RuntimeError(f"pick.lua printed no status counts:\n{out}")
@@ -409,7 +409,7 @@ def machine() -> str:
         pass
     memory = "?"
     try:
-        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]  # Linux's /proc/meminfo always lists MemTotal
         memory = f"{kib / 1024 / 1024:.0f} GiB"
     except (OSError, AttributeError):
         pass

@@ -39,21 +39,21 @@ class MarkdownPreviewMixin:
         css = {"all": ["css/helpcenter.css"]}
 
     def get_urls(self) -> list:
-        opts = self.model._meta  # type: ignore[attr-defined]
-        preview = self.admin_site.admin_view(require_POST(self.preview_view))  # type: ignore[attr-defined]
+        opts = self.model._meta  # type: ignore[attr-defined]  # mixin: provided by the admin class
+        preview = self.admin_site.admin_view(require_POST(self.preview_view))  # type: ignore[attr-defined]  # mixin: provided by the admin class
         return [
             path("preview/", preview, name=f"{opts.app_label}_{opts.model_name}_preview"),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         ]
 
     def preview_view(self, request: HttpRequest) -> JsonResponse:
-        if not self.has_change_permission(request):  # type: ignore[attr-defined]
+        if not self.has_change_permission(request):  # type: ignore[attr-defined]  # mixin: provided by the admin class
             raise PermissionDenied
         text = request.POST.get("text", "")[:PREVIEW_MAX_CHARS]
         return JsonResponse({"html": str(render_markdown(text))})
 
     def _preview(self, obj: models.Model | None, field: str) -> str:
-        opts = self.model._meta  # type: ignore[attr-defined]
+        opts = self.model._meta  # type: ignore[attr-defined]  # mixin: provided by the admin class
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_preview")
         saved = render_markdown(getattr(obj, field)) if obj is not None and obj.pk else ""
         return format_html(

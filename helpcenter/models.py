@@ -41,6 +41,8 @@ def _wants_english() -> bool:
 class BilingualMixin:
     """``title`` and ``body`` in the active language, falling back to Chinese."""
 
+    body_en: str  # a field of each model that uses the mixin
+
     def _localized(self, name: str) -> str:
         if _wants_english():
             english = getattr(self, f"{name}_en")
@@ -62,7 +64,7 @@ class BilingualMixin:
         return "en" if _wants_english() and self.body_en.strip() else "zh-hans"
 
 
-class CategoryManager(models.Manager):
+class CategoryManager(models.Manager["Category"]):
     def get_by_natural_key(self, slug: str) -> Category:
         return self.get(slug=slug)
 
@@ -76,6 +78,10 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     objects = CategoryManager()
+
+    # Set per request, not stored: the index page's hot articles, the admin's article count.
+    hot_articles: list[Article]
+    article_total: int
 
     class Meta:
         verbose_name = _("帮助分类")
@@ -134,7 +140,10 @@ class ArticleQuerySet(RenewingQuerySet):
         )
 
 
-class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):  # type: ignore[misc]
+_ArticleManagerBase = models.Manager.from_queryset(ArticleQuerySet)
+
+
+class ArticleManager(_ArticleManagerBase["Article"]):
     def get_by_natural_key(self, slug: str) -> Article:
         return self.get(slug=slug)
 
@@ -166,6 +175,10 @@ class Article(BilingualMixin, models.Model):
 
     history = HistoricalRecords()
     objects = ArticleManager()
+
+    # Annotated by the admin's queryset: the helpful / not helpful votes.
+    yes_total: int
+    no_total: int
 
     class Meta:
         verbose_name = _("帮助文章")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Literal, overload
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
@@ -11,6 +12,12 @@ from django.utils.crypto import salted_hmac
 from .models import Article, ArticleVote
 
 VISITOR_SESSION_KEY = "helpcenter_visitor"
+
+
+@overload
+def visitor_key(request: HttpRequest, *, create: Literal[True]) -> str: ...
+@overload
+def visitor_key(request: HttpRequest, *, create: bool) -> str | None: ...
 
 
 def visitor_key(request: HttpRequest, *, create: bool) -> str | None:

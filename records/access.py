@@ -13,14 +13,21 @@ Http404 otherwise: someone else's photo gets the same answer as one that does no
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.db import models
 from django.http import Http404
 
 from xuexin.staff import is_registrar, staff_sees_everyone
 
-from .models import DegreeAward, Enrollment, Person, Qualification
+from .models import (
+    DegreeAward,
+    Enrollment,
+    EnrollmentQuerySet,
+    Person,
+    Qualification,
+    RecordQuerySet,
+)
 
 RecordT = TypeVar("RecordT", Enrollment, Qualification, DegreeAward)
 
@@ -37,7 +44,17 @@ def persons_visible_to(user) -> models.QuerySet[Person]:
     return Person.objects.none()
 
 
-def records_visible_to(user, model: type[models.Model]) -> models.QuerySet:
+@overload
+def records_visible_to(user: Any, model: type[Enrollment]) -> EnrollmentQuerySet: ...
+@overload
+def records_visible_to(
+    user: Any, model: type[Enrollment] | type[Qualification] | type[DegreeAward]
+) -> RecordQuerySet: ...
+
+
+def records_visible_to(
+    user: Any, model: type[Enrollment] | type[Qualification] | type[DegreeAward]
+) -> RecordQuerySet:
     """Enrollments, qualifications or degrees this user may read."""
     if not user.is_authenticated or not user.is_active:
         return model.objects.none()

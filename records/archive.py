@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xuexin import throttle
+from xuexin.authed import AuthedRequest
 from xuexin.private_files import private_file_response
 from xuexin.refused import Refused
 
@@ -68,7 +69,7 @@ def _enrollments(person) -> list[Enrollment]:
 
 @archive_page
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     person = request.user.person
     counts = {"enrollments": 0, "qualifications": 0, "degrees": 0}
     open_corrections: list[CorrectionRequest] = []
@@ -129,7 +130,7 @@ TABS = {
 
 @archive_page
 @require_GET
-def tab(request: HttpRequest, tab: str) -> HttpResponse:
+def tab(request: AuthedRequest, tab: str) -> HttpResponse:
     """One tab of 高等教育信息: the rows of the account's own person (none before binding)."""
     shown = TABS[tab]
     person = request.user.person
@@ -140,14 +141,14 @@ def tab(request: HttpRequest, tab: str) -> HttpResponse:
 
 @archive_page
 @require_GET
-def scope(request: HttpRequest) -> HttpResponse:
+def scope(request: AuthedRequest) -> HttpResponse:
     return render(request, "records/scope.html")
 
 
 @archive_page
 @throttle.limit(key="user", rate="10/h", method="POST")
 @require_http_methods(["GET", "POST"])
-def bind(request: HttpRequest) -> HttpResponse:
+def bind(request: AuthedRequest) -> HttpResponse:
     """尝试绑定学籍: binds only a record whose person has this account's real name and ID."""
     form = BindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def bind(request: HttpRequest) -> HttpResponse:
 
 @archive_page
 @require_http_methods(["GET", "POST"])
-def photo_review(request: HttpRequest) -> HttpResponse:
+def photo_review(request: AuthedRequest) -> HttpResponse:
     person = request.user.person
     enrollments = _enrollments(person) if person else []
     posted: tuple[int, str, PhotoReviewForm] | None = None
@@ -221,11 +222,11 @@ def photo_review(request: HttpRequest) -> HttpResponse:
     return render(request, "records/photo_review.html", context, status=400 if posted else 200)
 
 
-def _own_enrollment(request: HttpRequest, raw_id: str | None) -> Enrollment:
+def _own_enrollment(request: AuthedRequest, raw_id: str | None) -> Enrollment:
     return _own_record(request, f"enrollment:{raw_id or ''}")
 
 
-def _own_record(request: HttpRequest, token: str | None):
+def _own_record(request: AuthedRequest, token: str | None):
     """A record of the student's own, from ``kind:public-id``; anything else is a 404."""
     person = request.user.person
     kind, _sep, raw_id = (token or "").partition(":")
@@ -243,13 +244,13 @@ def _own_record(request: HttpRequest, token: str | None):
     return found
 
 
-def _own_corrections(request: HttpRequest):
+def _own_corrections(request: AuthedRequest):
     return CorrectionRequest.objects.filter(requester=request.user)
 
 
 @archive_page
 @require_GET
-def correction_list(request: HttpRequest) -> HttpResponse:
+def correction_list(request: AuthedRequest) -> HttpResponse:
     items = list(
         _own_corrections(request)
         .select_related("school", "enrollment", "qualification", "degree")
@@ -262,7 +263,7 @@ def correction_list(request: HttpRequest) -> HttpResponse:
 
 @archive_page
 @require_http_methods(["GET", "POST"])
-def correction_new(request: HttpRequest) -> HttpResponse:
+def correction_new(request: AuthedRequest) -> HttpResponse:
     token = request.POST.get("record") or request.GET.get("record")
     record = _own_record(request, token)
     form = CorrectionForm(request.POST or None, request.FILES or None, record=record)
@@ -288,7 +289,7 @@ def correction_new(request: HttpRequest) -> HttpResponse:
 
 @archive_page
 @require_GET
-def correction_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def correction_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     correction = (
         _own_corrections(request)
         .filter(public_id=parse_public_id(public_id))
@@ -303,7 +304,7 @@ def correction_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @archive_page
 @require_GET
-def correction_evidence(request: HttpRequest, public_id: str) -> FileResponse:
+def correction_evidence(request: AuthedRequest, public_id: str) -> HttpResponse | FileResponse:
     correction = _own_corrections(request).filter(public_id=parse_public_id(public_id)).first()
     if correction is None:
         raise Http404

@@ -9,11 +9,15 @@ Errors are raised together as one :class:`django.core.exceptions.ValidationError
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from records.codes import CATEGORY_CERT_CODES, LEVEL_CERT_CODES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ERR_DIPLOMA_FORMAT = _("学历证书编号应为18位数字")
 ERR_DIPLOMA_SCHOOL_CODE = _("证书编号第1-5位应为院校代码 %(expected)s")
@@ -42,7 +46,7 @@ _RE_DIPLOMA = re.compile(r"\d{18}", re.ASCII)
 _RE_DEGREE = re.compile(r"\d{16}", re.ASCII)
 
 
-def _mismatch(message: object, code: str, expected: str) -> ValidationError:
+def _mismatch(message: StrOrPromise, code: str, expected: str) -> ValidationError:
     return ValidationError(message, code=code, params={"expected": expected})
 
 

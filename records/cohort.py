@@ -68,8 +68,8 @@ def enrollments_change_status(
             enrollment.full_clean()
         except ValidationError as error:
             raise _refuse(enrollment, "；".join(error.messages)) from None
-        enrollment._change_reason = f"批量修改学籍状态：{note}"[:100]  # type: ignore[attr-defined]
-        enrollment._history_user = actor  # type: ignore[attr-defined]
+        enrollment._change_reason = f"批量修改学籍状态：{note}"[:100]  # type: ignore[attr-defined]  # read by django-simple-history when it saves
+        enrollment._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history when it saves
         save_versioned(
             enrollment,
             expected_version=enrollment.version,
@@ -83,8 +83,8 @@ def _set_withdrawal(enrollment: Enrollment, *, at, reason: str, actor, why: str)
     enrollment.withdrawn_at = at
     enrollment.withdrawn_reason = reason
     enrollment.withdrawn_by = actor if at is not None else None
-    enrollment._change_reason = why[:100]  # type: ignore[attr-defined]
-    enrollment._history_user = actor  # type: ignore[attr-defined]
+    enrollment._change_reason = why[:100]  # type: ignore[attr-defined]  # read by django-simple-history when it saves
+    enrollment._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history when it saves
     save_versioned(
         enrollment,
         expected_version=enrollment.version,

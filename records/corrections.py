@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xuexin.fields import concrete_field
 from xuexin.logging import log_event
 from xuexin.notifications import notify
 from xuexin.refused import Refused
@@ -25,6 +26,7 @@ from xuexin.staff import staff_sees_everyone
 from . import display
 from .models import (
     OPEN_CORRECTION_STATUSES,
+    AnyRecord,
     CorrectionEvent,
     CorrectionRequest,
     CorrectionStatus,
@@ -76,32 +78,32 @@ CORRECTABLE: dict[str, list[str]] = {
     + ["level", "degree_type", "discipline", "major", "award_date", "certificate_number"],
 }
 
-RECORD_MODELS: dict[str, type[models.Model]] = {
+RECORD_MODELS: dict[str, type[Enrollment] | type[Qualification] | type[DegreeAward]] = {
     "enrollment": Enrollment,
     "qualification": Qualification,
     "degree": DegreeAward,
 }
 
 
-def record_kind(record: models.Model) -> str:
+def record_kind(record: AnyRecord) -> str:
     for kind, model in RECORD_MODELS.items():
         if isinstance(record, model):
             return kind
     raise TypeError(f"not a correctable record: {record!r}")
 
 
-def _target(record: models.Model, field: str) -> tuple[models.Model, str]:
+def _target(record: AnyRecord, field: str) -> tuple[models.Model, str]:
     if field.startswith("person."):
-        return record.person, field.removeprefix("person.")  # type: ignore[attr-defined]
+        return record.person, field.removeprefix("person.")
     return record, field
 
 
-def model_field(record: models.Model, field: str) -> models.Field:
+def model_field(record: AnyRecord, field: str) -> models.Field:
     target, name = _target(record, field)
-    return target._meta.get_field(name)
+    return concrete_field(target, name)
 
 
-def field_label(record: models.Model, field: str) -> str:
+def field_label(record: AnyRecord, field: str) -> str:
     return str(model_field(record, field).verbose_name)
 
 
@@ -114,7 +116,7 @@ def canonical(value: object) -> str:
     return str(value)
 
 
-def label_for(record: models.Model, field: str, stored: str) -> str:
+def label_for(record: AnyRecord, field: str, stored: str) -> str:
     """A stored value as the cards show it, in the reader's language."""
     if stored == "":
         return ""
@@ -130,26 +132,26 @@ def label_for(record: models.Model, field: str, stored: str) -> str:
     return stored
 
 
-def current_value(record: models.Model, field: str) -> str:
+def current_value(record: AnyRecord, field: str) -> str:
     target, name = _target(record, field)
     return canonical(getattr(target, name))
 
 
-def current_display(record: models.Model, field: str) -> str:
+def current_display(record: AnyRecord, field: str) -> str:
     return label_for(record, field, current_value(record, field))
 
 
-def choice_labels(record: models.Model, field: str) -> list[str]:
+def choice_labels(record: AnyRecord, field: str) -> list[str]:
     return [str(label) for _value, label in model_field(record, field).choices or []]
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def parse_value(record: models.Model, field: str, raw: str) -> object:
+def parse_value(record: AnyRecord, field: str, raw: str) -> object:
     """Turn what a student typed into the field's value, or raise ValidationError."""
     target, name = _target(record, field)
-    model_field_ = target._meta.get_field(name)
+    model_field_ = concrete_field(target, name)
     text = (raw or "").strip()
     if model_field_.choices:
         by_label = {str(label): value for value, label in model_field_.choices}
@@ -165,7 +167,7 @@ def parse_value(record: models.Model, field: str, raw: str) -> object:
     return model_field_.clean(text, target)
 
 
-def _apply(record: models.Model, field: str, value: object) -> models.Model:
+def _apply(record: AnyRecord, field: str, value: object) -> models.Model:
     """Set the value on the right instance and run every model rule; return that instance."""
     target, name = _target(record, field)
     setattr(target, name, value)
@@ -173,14 +175,14 @@ def _apply(record: models.Model, field: str, value: object) -> models.Model:
     return target
 
 
-def check_proposal(record: models.Model, field: str, raw: str) -> str:
+def check_proposal(record: AnyRecord, field: str, raw: str) -> str:
     """Validate a proposed value against the model rules without touching the database."""
     if field not in CORRECTABLE[record_kind(record)]:
         raise ValidationError(ERR_FIELD_NOT_CORRECTABLE, code="not_correctable")
     value = parse_value(record, field, raw)
     trial = copy.copy(record)
     if field.startswith("person."):
-        trial.person = copy.copy(record.person)  # type: ignore[attr-defined]
+        trial.person = copy.copy(record.person)
     try:
         _apply(trial, field, value)
     except ValidationError as error:
@@ -196,7 +198,7 @@ def check_proposal(record: models.Model, field: str, raw: str) -> str:
 def correction_submit(
     *,
     requester,
-    record: models.Model,
+    record: AnyRecord,
     field: str,
     proposed: str,
     reason: str,
@@ -211,8 +213,8 @@ def correction_submit(
         raise Refused(ERR_ALREADY_OPEN)
     correction = CorrectionRequest(
         requester=requester,
-        person=record.person,  # type: ignore[attr-defined]
-        school=record.school,  # type: ignore[attr-defined]
+        person=record.person,
+        school=record.school,
         field=field,
         current_value=current_value(record, field),
         proposed_value=normalised,
@@ -294,11 +296,11 @@ def correction_approve(*, correction: CorrectionRequest, reviewer, note: str = "
     record = model.objects.select_for_update().get(pk=getattr(locked, f"{kind}_id"))
     value = parse_value(record, locked.field, locked.proposed_value)
     target = _apply(record, locked.field, value)
-    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]
-    target._history_user = reviewer
+    target._change_reason = f"更正申请 {locked.public_id}：{locked.reason}"[:100]  # type: ignore[attr-defined]  # read by django-simple-history when it saves
+    target._history_user = reviewer  # type: ignore[attr-defined]  # read by django-simple-history when it saves
     # The row is locked, so its version is current; bumping it makes any admin form left open
     # on this record stale instead of silently undoing the correction.
-    save_versioned(target, expected_version=target.version)
+    save_versioned(target, expected_version=target.version)  # type: ignore[attr-defined]  # the person or the record: both versioned
     _close(locked, CorrectionStatus.CORRECTED, reviewer, note)
     return APPLIED
 
@@ -408,7 +410,7 @@ class FieldChoice:
     options: list[str]
 
 
-def field_choices(record: models.Model) -> list[FieldChoice]:
+def field_choices(record: AnyRecord) -> list[FieldChoice]:
     return [
         FieldChoice(
             field=field,

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from django.db import models
 from django.utils.translation import get_language, gettext
+
+if TYPE_CHECKING:
+    from .models import AnyRecord, DegreeAward
 
 
 def is_chinese() -> bool:
@@ -35,24 +38,24 @@ def bracketed(text: object) -> str:
     return f"（{text}）" if is_chinese() else f" ({text})"
 
 
-def degree_title(degree: models.Model) -> str:
+def degree_title(degree: DegreeAward) -> str:
     """法学学士 in Chinese, "Bachelor of Law" in English."""
     return gettext("%(discipline)s%(level)s") % {
-        "discipline": degree.get_discipline_display(),  # type: ignore[attr-defined]
-        "level": degree.get_level_display(),  # type: ignore[attr-defined]
+        "discipline": degree.get_discipline_display(),
+        "level": degree.get_level_display(),
     }
 
 
-def record_title(record: models.Model) -> str:
+def record_title(record: AnyRecord) -> str:
     """School and what the record is, translated: 中山大学 · 硕士研究生 · 社会保障."""
     from .models import DegreeAward, Enrollment
 
-    parts = [record.school.name]  # type: ignore[attr-defined]
+    parts = [record.school.name]
     if isinstance(record, DegreeAward):
         parts.append(degree_title(record))
     else:
-        parts.append(record.get_level_display())  # type: ignore[attr-defined]
-        parts.append(record.major)  # type: ignore[attr-defined]
+        parts.append(record.get_level_display())
+        parts.append(record.major)
         if isinstance(record, Enrollment):
             parts.append(record.student_number)
     return " · ".join(str(part) for part in parts if part)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import display
 from .corrections import check_proposal, field_choices
-from .models import PhotoKind, PhotoReview, School
+from .models import AnyRecord, PhotoKind, PhotoReview, School
 from .photos import SafeImageFormField
 
 ERR_WRONG_NEEDS_COMMENT = _("选择“有误”时，请说明照片哪里有误")
@@ -58,7 +58,7 @@ class PhotoReviewForm(forms.Form):
         self.enrollment = enrollment
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if self.enrollment is not None and kind and not photo_of(self.enrollment, str(kind)):
             # A 暂无照片 placeholder is not a photo: there is nothing for the school to fix.
@@ -85,14 +85,16 @@ class CorrectionForm(forms.Form):
         help_text=_("JPEG 或 PNG 图片，不超过 2 MB，例如录取通知书或证件照片。"),
     )
 
-    def __init__(self, *args: Any, record: models.Model, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record: AnyRecord, **kwargs: Any) -> None:
         self.record = record
         super().__init__(*args, **kwargs)
         self.choices = field_choices(record)
-        self.fields["field"].choices = [(c.field, c.label) for c in self.choices]
+        field = self.fields["field"]
+        assert isinstance(field, forms.ChoiceField)  # declared above
+        field.choices = [(c.field, c.label) for c in self.choices]
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         field, proposed = data.get("field"), data.get("proposed_value")
         if field and proposed:
             try:

@@ -19,11 +19,14 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class IdType(models.TextChoices):
@@ -89,8 +92,6 @@ ERR_NAME_DOT_EDGE = _("姓名不能以间隔号“·”开头或结尾")
 ERR_NAME_DOT_REPEAT = _("姓名不能包含连续的间隔号“··”")
 
 NAME_MAX_LENGTH = 50
-
-StrOrPromise = str | Promise
 
 # --- Shared helpers ------------------------------------------------------------------------------
 

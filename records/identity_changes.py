@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuexin.fields import concrete_field
 from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
@@ -176,7 +177,7 @@ def person_identity_update(
                     setattr(account, ACCOUNT_COPIES[name], getattr(locked, name))
             account.save(update_fields=copies)
     if tell_student and accounts:
-        labels = "、".join(str(Person._meta.get_field(name).verbose_name) for name in changed)
+        labels = "、".join(str(concrete_field(Person, name).verbose_name) for name in changed)
         notify_person_on_commit(
             locked,
             _(
@@ -243,7 +244,7 @@ def _decide(locked: IdentityChange, status: str, reviewer, note: str) -> None:
     locked.decided_at = timezone.now()
     locked.decision_note = note
     label = {"approved": "身份信息变更已通过", "rejected": "身份信息变更已驳回"}[status]
-    locked._change_reason = (f"{label}：{note}" if note else label)[:100]  # type: ignore[attr-defined]
+    locked._change_reason = (f"{label}：{note}" if note else label)[:100]  # type: ignore[attr-defined]  # read by django-simple-history when it saves
     locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
 
 
@@ -267,7 +268,7 @@ def identity_change_approve(*, change: IdentityChange, reviewer, note: str = "")
     except ValidationError as error:
         raise Refused("；".join(error.messages)) from None
     _decide(locked, IdentityChangeStatus.APPROVED, reviewer, note)
-    if locked.correction_id:
+    if locked.correction is not None:
         corrections.correction_close_after_identity_change(
             correction=locked.correction, reviewer=reviewer, note=note, approved=True
         )
@@ -284,7 +285,7 @@ def identity_change_reject(*, change: IdentityChange, reviewer, note: str) -> No
     if not staff_sees_everyone(reviewer):
         raise _national_only(locked.person)
     _decide(locked, IdentityChangeStatus.REJECTED, reviewer, note)
-    if locked.correction_id:
+    if locked.correction is not None:
         corrections.correction_close_after_identity_change(
             correction=locked.correction, reviewer=reviewer, note=note, approved=False
         )

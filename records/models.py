@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
+from collections.abc import Collection, Sequence
+from typing import Self, cast
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -21,6 +23,8 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from xuexin.fields import concrete_field
 
 from . import codes
 from .certificates import validate_degree_number, validate_diploma_number
@@ -52,7 +56,7 @@ diploma_number_format = RegexValidator(r"^\d{18}$", _("学历证书编号应为1
 degree_number_format = RegexValidator(r"^\d{16}$", _("学位证书编号应为16位数字"), code="format")
 
 
-def choice_values(choices: list[tuple[str, object]]) -> list[str]:
+def choice_values(choices: Sequence[tuple[str, object]]) -> list[str]:
     return [value for value, _label in choices]
 
 
@@ -74,7 +78,7 @@ class ChoiceLabels:
         return force_str(_labels_of(field).get(value, value), strings_only=True)
 
 
-class SchoolManager(models.Manager):
+class SchoolManager(models.Manager["School"]):
     def get_by_natural_key(self, code: str) -> School:
         return self.get(code=code)
 
@@ -114,12 +118,14 @@ class PersonQuerySet(models.QuerySet):
     def record_counts(self, person: Person) -> dict[str, int]:
         """Numbers of 学籍, 学历 and 学位 of one person, in one query."""
 
-        def count_of(model: type[models.Model]) -> Subquery:
+        def count_of(
+            model: type[Enrollment] | type[Qualification] | type[DegreeAward],
+        ) -> Subquery:
             rows = model.objects.filter(person=OuterRef("pk"))
             if model is Enrollment:
                 rows = rows.filter(withdrawn_at__isnull=True)
-            rows = rows.values("person")
-            return Subquery(rows.annotate(n=Count("*")).values("n")[:1])
+            per_person = rows.values("person")
+            return Subquery(per_person.annotate(n=Count("*")).values("n")[:1])
 
         row = (
             self.filter(pk=person.pk)
@@ -187,8 +193,12 @@ class Person(ChoiceLabels, models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
             # GB 11643 numbers are exactly 18 characters; the full check runs in clean().
             models.CheckConstraint(
-                condition=~Q(id_type__in=[IdType.RESIDENT_ID, IdType.RESIDENCE_PERMIT])
-                | Exact(Length("id_number"), 18),
+                # Q | lookup is a Q (the stubs only know Q | Q).
+                condition=cast(
+                    Q,
+                    ~Q(id_type__in=[IdType.RESIDENT_ID, IdType.RESIDENCE_PERMIT])
+                    | Exact(Length("id_number"), 18),
+                ),
                 name="person_gb11643_length",
             ),
             models.CheckConstraint(
@@ -203,7 +213,7 @@ class Person(ChoiceLabels, models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
-    def clean_fields(self, exclude: set[str] | None = None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # Normalise before the field validators run, so "11010519900307803x " is judged as the
         # number it stands for.
         self.name = normalize_person_name(self.name or "")
@@ -237,21 +247,21 @@ class Person(ChoiceLabels, models.Model):
 
 
 class RecordQuerySet(models.QuerySet):
-    def for_person(self, person: Person | None) -> RecordQuerySet:
+    def for_person(self, person: Person | None) -> Self:
         if person is None:
             return self.none()
         return self.filter(person=person)
 
-    def at_school(self, school: School) -> RecordQuerySet:
+    def at_school(self, school: School) -> Self:
         return self.filter(school=school)
 
 
 class EnrollmentQuerySet(RecordQuerySet):
-    def current(self) -> EnrollmentQuerySet:
+    def current(self) -> Self:
         """Not withdrawn: a withdrawn 学籍 was a mistake and exists only for staff."""
         return self.filter(withdrawn_at__isnull=True)
 
-    def for_person(self, person: Person | None) -> EnrollmentQuerySet:
+    def for_person(self, person: Person | None) -> Self:
         """What the person's own pages show: their enrolments that were not withdrawn."""
         return super().for_person(person).current()
 
@@ -444,7 +454,7 @@ class Qualification(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.school.name} {self.level} {self.major}"
 
-    def clean_fields(self, exclude: set[str] | None = None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         self.president_name = normalize_person_name(self.president_name or "")
         self.certificate_number = (self.certificate_number or "").strip()
         super().clean_fields(exclude=exclude)
@@ -470,7 +480,12 @@ class Qualification(ChoiceLabels, models.Model):
                 )
             except ValidationError as error:
                 errors["certificate_number"] = error
-        if self.enrollment_id and self.person_id and self.enrollment.person_id != self.person_id:
+        if (
+            self.enrollment_id
+            and self.person_id
+            and self.enrollment is not None
+            and self.enrollment.person_id != self.person_id
+        ):
             errors["enrollment"] = ValidationError(
                 ERR_ENROLLMENT_OTHER_PERSON, code="enrollment_person"
             )
@@ -540,6 +555,10 @@ class DegreeAward(ChoiceLabels, models.Model):
                 )
             except ValidationError as error:
                 raise ValidationError({"certificate_number": error}) from None
+
+
+# A 学籍, 学历 or 学位: what reports, corrections and the archive's record pages are about.
+AnyRecord = Enrollment | Qualification | DegreeAward
 
 
 class AdmissionStatus(models.TextChoices):
@@ -637,9 +656,10 @@ class ExamRegistration(ChoiceLabels, models.Model):
             self.score_subject_1,
             self.score_subject_2,
         ]
-        if any(score is None for score in scores):
+        present = [score for score in scores if score is not None]
+        if len(present) < len(scores):
             return None
-        return sum(scores)  # type: ignore[arg-type]
+        return sum(present)
 
 
 class GraduateDestination(ChoiceLabels, models.Model):
@@ -846,6 +866,7 @@ class CorrectionRequest(ChoiceLabels, models.Model):
     @property
     def field_label(self) -> str:
         """The field's name as the cards show it (专业, 姓名…), never its key."""
+        model: type[models.Model]
         if self.field.startswith("person."):
             model, name = Person, self.field.removeprefix("person.")
         else:
@@ -853,13 +874,13 @@ class CorrectionRequest(ChoiceLabels, models.Model):
             model = DegreeAward if self.degree_id else model
             name = self.field
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(concrete_field(model, name).verbose_name)
         except FieldDoesNotExist:
             return self.field
 
     @property
     def record(self) -> Enrollment | Qualification | DegreeAward:
-        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
+        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]  # exactly one is set (a check constraint)
 
 
 class CorrectionEvent(ChoiceLabels, models.Model):

@@ -98,9 +98,9 @@ def reencode_image(data: bytes) -> bytes:
                 if width * height > max_pixels:
                     raise _too_many_pixels(max_pixels)
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                image = ImageOps.exif_transpose(opened)
                 if image.mode not in ("RGB", "L"):
                     background = Image.new("RGB", image.size, "white")
                     rgba = image.convert("RGBA")
@@ -170,7 +170,15 @@ class PrivateImageField(models.FileField):
         kwargs.pop("upload_to", None)
         return name, path, args, kwargs
 
-    def formfield(self, **kwargs):
-        # The admin passes its own file widget; a private file must never render a link.
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        # The admin passes its own file widget; a private file must never render a link. The
+        # form field is always the safe one, whatever form_class the caller asked for.
         kwargs["widget"] = PrivateFileInput(attrs={"accept": "image/jpeg,image/png"})
-        return super().formfield(**{**kwargs, "form_class": SafeImageFormField})
+        return super().formfield(
+            form_class=SafeImageFormField, choices_form_class=choices_form_class, **kwargs
+        )

@@ -41,7 +41,7 @@ def _decide(review: PhotoReview, *, reviewer, state: str, note: str) -> PhotoRev
     locked.state = state
     locked.handled_by = reviewer
     locked.handled_note = note
-    locked._history_user = reviewer  # type: ignore[attr-defined]
+    locked._history_user = reviewer  # type: ignore[attr-defined]  # read by django-simple-history when it saves
     locked.save(update_fields=["state", "handled_by", "handled_note", "updated_at"])
     return locked
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,7 +42,7 @@ from xuexin.staff import is_registrar, staff_sees_everyone
 from . import codes
 from .access import persons_visible_to, records_visible_to
 from .identity import IdType, mask_id_number, normalize_id_number, normalize_person_name
-from .models import Enrollment, Person, School
+from .models import Enrollment, EnrollmentQuerySet, Person, School
 from .rosterfile import EXAMPLE_STUDENT_NUMBER, is_blank
 from .versioning import save_versioned
 
@@ -110,7 +111,7 @@ class TextWidget(widgets.Widget):
 class ChoiceWidget(widgets.Widget):
     """A choice given by its label (本科, 男, 汉族, 4 年) or by its stored code."""
 
-    def __init__(self, choices: list[tuple[str, object]], column: str) -> None:
+    def __init__(self, choices: Sequence[tuple[str, object]], column: str) -> None:
         super().__init__()
         self.column = column
         self.by_label = {self._key(str(label)): code for code, label in choices}
@@ -305,7 +306,7 @@ class EnrollmentRosterResource(resources.ModelResource):
         if person is None:
             person = Person(id_type=id_type, id_number=number, **facts)
             self._clean_person(person)
-            person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+            person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]  # read by django-simple-history when it saves
             person.save()
             return person
         differs = [name for name, value in facts.items() if getattr(person, name) != value]
@@ -415,7 +416,7 @@ class EnrollmentRosterResource(resources.ModelResource):
     def export_field(self, field, instance, **kwargs):
         return neutralise_formula(super().export_field(field, instance, **kwargs))
 
-    def filter_export(self, queryset: QuerySet, **kwargs: Any) -> QuerySet:
+    def filter_export(self, queryset: EnrollmentQuerySet, **kwargs: Any) -> EnrollmentQuerySet:
         # A withdrawn 学籍 was a mistake: it is not part of the school's roster.
         return queryset.current().select_related("person", "school")
 

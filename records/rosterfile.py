@@ -19,6 +19,7 @@ import codecs
 import datetime
 import io
 import re
+from collections.abc import Sequence
 
 import tablib
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +53,7 @@ HEADER_ALIASES = {"系(所、函授站)": "系", "系（所、函授站）": "�
 # Columns Excel must keep as text: long numbers lose digits, leading zeros disappear.
 TEXT_COLUMNS = {"证件号码", "学号", "院校代码"}
 # The coded columns and their allowed values, as the template lists them.
-CODED_COLUMNS: dict[str, list[tuple[str, object]]] = {
+CODED_COLUMNS: dict[str, Sequence[tuple[str, object]]] = {
     "性别": codes.GENDERS,
     "民族": codes.ETHNIC_GROUPS,
     "证件类型": IdType.choices,
@@ -200,7 +201,7 @@ def example_row(school_code: str) -> list[str]:
     ]  # fmt: skip
 
 
-def _labels(choices: list[tuple[str, object]]) -> list[str]:
+def _labels(choices: Sequence[tuple[str, object]]) -> list[str]:
     return [str(label) for _code, label in choices]
 
 

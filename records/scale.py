@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
@@ -139,7 +140,7 @@ def seed_scale(total: int, progress: Callable[[str], None] = lambda _line: None)
     now = timezone.now()
     person_defaults, enrollment_defaults = _defaults(Person), _defaults(Enrollment)
     for batch in _batches(start, total):
-        people = [
+        people: list[dict[str, Any]] = [
             {**person_defaults, **person_fields(index), "public_id": uuid.uuid4(),
              "created_at": now, "updated_at": now}
             for index in batch

@@ -17,14 +17,17 @@ version the form was loaded with; without one, every difference counts as a clas
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from xuexin.fields import concrete_field
 
 ERR_CONFLICT = _(
     "保存未生效：在您编辑期间，%(who)s 于 %(when)s 修改并保存了这条记录（当前为第 %(version)s "
@@ -40,11 +43,16 @@ KEEP_MINE_SUFFIX = "-keep-mine"
 UNTRACKED_FIELDS = {"id", "version", "updated_at", "created_at", "public_id"}
 
 
+def _mutable_copy(data: object) -> QueryDict | dict[str, Any]:
+    # A bound form's data is the request's QueryDict (a dict in tests); the stubs say Mapping.
+    return cast("QueryDict | dict[str, Any]", data).copy()
+
+
 class StaleVersion(Exception):
     """The stored row is no longer the version the writer started from."""
 
 
-def save_versioned(obj: models.Model, *, expected_version: int, **save_kwargs: object) -> None:
+def save_versioned(obj: models.Model, *, expected_version: int, **save_kwargs: Any) -> None:
     """Save ``obj`` only if its row still has ``expected_version``, and move it to the next one.
 
     The conditional UPDATE claims the row (and, on PostgreSQL, locks it until the transaction
@@ -57,16 +65,16 @@ def save_versioned(obj: models.Model, *, expected_version: int, **save_kwargs: o
         )
         if not claimed:
             raise StaleVersion
-        obj.version = expected_version + 1  # type: ignore[attr-defined]
+        obj.version = expected_version + 1  # type: ignore[attr-defined]  # every versioned model has a version field
         update_fields = save_kwargs.get("update_fields")
         if update_fields is not None:
-            save_kwargs["update_fields"] = {*update_fields, "version"}  # type: ignore[misc]
+            save_kwargs["update_fields"] = {*update_fields, "version"}
         obj.save(**save_kwargs)
 
 
 def _shown(instance: models.Model, name: str) -> str:
     value = getattr(instance, name)
-    field = instance._meta.get_field(name)
+    field = concrete_field(instance, name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -81,7 +89,7 @@ def _display(field: models.Field, value: object) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]  # a relation's related_model is a model class once apps are loaded
         return str(related) if related is not None else "—"
     return str(value)
 
@@ -138,7 +146,7 @@ def conflict_error(current: models.Model, loaded_version: int) -> ValidationErro
         params={
             "who": who,
             "when": f"{when:%Y-%m-%d %H:%M:%S}",
-            "version": current.version,  # type: ignore[attr-defined]
+            "version": current.version,  # type: ignore[attr-defined]  # every versioned model has a version field
             "changes": describe_changes(current, loaded_version),
         },
     )
@@ -164,7 +172,7 @@ class VersionedModelForm(forms.ModelForm):
             if self.add_prefix(name) + KEEP_MINE_SUFFIX in self.data
         }
         if chosen:
-            data = self.data.copy()
+            data = _mutable_copy(self.data)
             for key, value in chosen.items():
                 data[key] = value
             self.data = data
@@ -174,7 +182,7 @@ class VersionedModelForm(forms.ModelForm):
         return self.instance.version if loaded is None else loaded
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         loaded = data.get("version")
         if self.instance.pk is None or loaded is None:
             return data
@@ -198,12 +206,12 @@ class VersionedModelForm(forms.ModelForm):
     def _merge_with(self, stored: models.Model, loaded: int) -> None:
         """Show the saved values with the user's own changes re-applied; mark the clashes."""
         base = version_entry(stored, loaded)
-        data = self.data.copy()
-        data[self.add_prefix("version")] = str(stored.version)  # type: ignore[attr-defined]
+        data = _mutable_copy(self.data)
+        data[self.add_prefix("version")] = str(stored.version)  # type: ignore[attr-defined]  # every versioned model has a version field
         clashes: list[tuple[str, models.Field, object, object]] = []
         for name in self.fields:
             try:
-                field = stored._meta.get_field(name)
+                field = concrete_field(stored, name)
             except FieldDoesNotExist:
                 continue
             if name in UNTRACKED_FIELDS or isinstance(field, models.FileField):

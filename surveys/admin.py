@@ -24,6 +24,7 @@ from audit.models import AccessAction
 from audit.services import access_record
 from records import codes
 from records.models import School
+from xuexin.authed import signed_in_user
 from xuexin.refused import Refused
 from xuexin.staff import staff_sees_everyone
 
@@ -181,7 +182,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("已提交答卷"), ordering="submitted")
     def answer_count(self, obj: Survey) -> int:
-        return obj.submitted  # type: ignore[attr-defined]
+        return obj.submitted  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=_("结果"))
     def results_link(self, obj: Survey) -> str:
@@ -198,7 +199,7 @@ class SurveyAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Survey, form, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = signed_in_user(request)  # the admin lets in active staff only
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -353,8 +354,8 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     list_filter = ["status", "survey", "level"]
     list_select_related = ["survey", "person", "school"]
     search_fields = ["=person__id_number", "person__name"]
-    fields = ["survey", "person", "school", "level", "category", "status", "submitted_at",
-              "answers"]  # fmt: skip
+    fields = ("survey", "person", "school", "level", "category", "status", "submitted_at",
+              "answers")  # fmt: skip
     readonly_fields = fields
     actions = None
 

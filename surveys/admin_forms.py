@@ -75,10 +75,10 @@ class OptionsField(forms.CharField):
     def prepare_value(self, value: object) -> object:
         return format_options(value) if isinstance(value, list) else value
 
-    def to_python(self, value: object) -> list[dict[str, str]]:  # type: ignore[override]
+    def to_python(self, value: object) -> list[dict[str, str]]:  # type: ignore[override]  # a list, not CharField's str
         if isinstance(value, list):
             return value
-        return parse_options(super().to_python(value))
+        return parse_options(super().to_python(value) or "")
 
 
 class CodesField(forms.CharField):
@@ -87,10 +87,10 @@ class CodesField(forms.CharField):
     def prepare_value(self, value: object) -> object:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]  # a list, not CharField's str
         if isinstance(value, list):
             return value
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [code for code in re.split(r"[,，\s]+", text) if code]
 
 
@@ -115,7 +115,7 @@ class QuestionForm(forms.ModelForm):
         ]  # fmt: skip
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("options") and data.get("kind") not in CHOICE_KINDS:
             self.add_error("options", ERR_OPTIONS_UNUSED)
         if data.get("kind") != QuestionKind.NUMBER:

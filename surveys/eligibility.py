@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -163,7 +164,8 @@ def open_surveys() -> list[Survey]:
             Survey.objects.open_on(today).prefetch_related("schools").order_by("closes_on", "id")
         )
 
-    return cache.get_or_set(_open_key(today), read, OPEN_SURVEYS_SECONDS)
+    # What read() returned, now or when it was cached: never None.
+    return cast("list[Survey]", cache.get_or_set(_open_key(today), read, OPEN_SURVEYS_SECONDS))
 
 
 def _open_key(day: datetime.date) -> str:

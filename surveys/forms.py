@@ -7,7 +7,9 @@ by its skip rule is dropped whatever was sent, and a required visible question m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -15,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import regions
 from .models import Question, QuestionKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ERR_REQUIRED = _("请回答此题")
 ERR_REQUIRED_CHOICE = _("请选择一项")
@@ -26,7 +31,8 @@ ERR_TEXT_TOO_LONG = _("最多填写 %(limit_value)d 个字（当前 %(show_value
 ERR_SUMMARY = _("有 %(count)d 道题需要修改，请查看标出的题目。")
 ASKED_WHEN = _("仅当第 %(number)d 题选择“%(options)s”时填写")
 
-Answers = dict[str, object]
+# Question key → the answer: a code, a list of codes, a number or a text, by the question's kind.
+Answers = dict[str, Any]
 
 
 def field_name(question: Question) -> str:
@@ -120,7 +126,7 @@ def build_field(question: Question) -> forms.Field:
     return field
 
 
-def required_message(question: Question) -> object:
+def required_message(question: Question) -> StrOrPromise:
     if question.kind == QuestionKind.MULTIPLE:
         return ERR_REQUIRED_MULTIPLE
     if question.kind in (QuestionKind.SINGLE, QuestionKind.PROVINCE, QuestionKind.CITY):
@@ -137,7 +143,7 @@ class AnswerForm(forms.Form):
     def __init__(
         self,
         questions: list[Question],
-        data: object = None,
+        data: Mapping[str, Any] | None = None,
         *,
         saved: Answers | None = None,
         draft: bool = False,
@@ -151,7 +157,7 @@ class AnswerForm(forms.Form):
             self.fields[field_name(question)] = build_field(question)
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         answers: Answers = {}
         for question in self.questions:
             name = field_name(question)

@@ -8,6 +8,7 @@ message goes out through ``xuexin.notifications.notify`` once that row has commi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -57,7 +58,7 @@ def remind(survey: Survey, *, dry_run: bool = False) -> ReminderReport:
                 SurveyReminder.objects.create(
                     survey=survey, person_id=account.person_id, account=account
                 )
-                transaction.on_commit(lambda account=account: notify(account, text, subject))
+                transaction.on_commit(functools.partial(notify, account, text, subject))
         except IntegrityError:
             report.skipped += 1  # another run reminded this person a moment ago
             continue

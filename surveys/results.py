@@ -13,7 +13,7 @@ from their own school's answers only.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
@@ -40,7 +40,7 @@ LEGEND = gettext_lazy(
 Cell = tuple[Hashable, Hashable]
 
 
-def protect(values: dict[Cell, int], lines: list[list[Cell]]) -> dict[Cell, str]:
+def protect(values: dict[Cell, int], lines: Sequence[Sequence[Cell]]) -> dict[Cell, str]:
     """The cells to hide: under the threshold, and enough others that none can be derived."""
     hidden = {cell: SMALL for cell, value in values.items() if value < THRESHOLD}
     changed = True
@@ -240,7 +240,7 @@ def compute(survey: Survey, school: School | None = None) -> Results:
     )
     for row in per_question:
         bases.setdefault(row["question_id"], {})[row["response__level"]] = row["n"]
-    numbers: dict[int, list[tuple[str, int]]] = {}
+    numbers: dict[int, list[tuple[str, int | None]]] = {}
     number_rows = answers.filter(question__kind=QuestionKind.NUMBER).values_list(
         "question_id", "response__level", "number"
     )

@@ -7,7 +7,7 @@ a 404, the same as a survey that does not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from records.decorators import identity_verified_required
 from xuexin import throttle
+from xuexin.authed import AuthedRequest
 from xuexin.refused import Refused
 
 from . import services
@@ -27,7 +28,7 @@ from .presentation import answered_questions
 @never_cache
 @throttle.limit(key="user", rate="60/h", method="POST")
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     invitation = get_invitation(request.user, public_id)
     survey, response = invitation.survey, invitation.response
     questions = list(survey.questions.all())
@@ -43,6 +44,8 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         form = AnswerForm(questions, request.POST, draft=draft)
         if form.is_valid():
             save = services.response_save_draft if draft else services.response_submit
+            if request.user.person is None:  # get_invitation answered 404 for no person
+                raise Http404
             try:
                 save(
                     survey=survey,

@@ -112,7 +112,7 @@ def school_b(people) -> School:
 
 
 def _student(person: Person, phone: str) -> User:
-    return UserFactory(
+    return UserFactory.create(
         phone=phone,
         person=person,
         identity_verified_at=timezone.now(),
@@ -133,7 +133,7 @@ def other_student(people) -> User:
 
 
 def _registrar(school: School, phone: str, name: str) -> User:
-    user = UserFactory(phone=phone, real_name=name, is_staff=True, school=school)
+    user = UserFactory.create(phone=phone, real_name=name, is_staff=True, school=school)
     user.groups.add(Group.objects.get(name=roles.SCHOOL_REGISTRAR))
     return user
 
@@ -153,7 +153,7 @@ def registrar_b(school_b) -> User:
 @pytest.fixture
 def admin_user(people) -> User:
     """National administrator: sees everything."""
-    return UserFactory(
+    return UserFactory.create(
         phone="13900000301", real_name="国家管理员", is_staff=True, is_superuser=True
     )
 
@@ -246,7 +246,7 @@ def _redis_lock(url: str):
 
 
 @pytest.fixture
-def redis_commands(monkeypatch):
+def redis_commands(monkeypatch) -> list[str]:
     """The commands this process sends to Redis from now on; a pipeline counts as one."""
     import redis.client
 

@@ -15,7 +15,7 @@ from records.identity import IdType
 from records.models import DegreeAward, Enrollment, Person, Qualification, School
 
 
-class SchoolFactory(factory.django.DjangoModelFactory):
+class SchoolFactory(factory.django.DjangoModelFactory[School]):
     class Meta:
         model = School
         django_get_or_create = ["code"]
@@ -25,7 +25,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     province = "11"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -48,7 +48,7 @@ def photo_file(seed: object) -> ContentFile:
     return ContentFile(portrait(str(seed)), name="photo.jpg")
 
 
-class EnrollmentFactory(factory.django.DjangoModelFactory):
+class EnrollmentFactory(factory.django.DjangoModelFactory[Enrollment]):
     class Meta:
         model = Enrollment
 
@@ -68,7 +68,7 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     diploma_photo = factory.LazyAttribute(lambda o: photo_file(f"{o.student_number}-d"))
 
 
-class QualificationFactory(factory.django.DjangoModelFactory):
+class QualificationFactory(factory.django.DjangoModelFactory[Qualification]):
     class Meta:
         model = Qualification
 
@@ -90,7 +90,7 @@ class QualificationFactory(factory.django.DjangoModelFactory):
     )
 
 
-class DegreeAwardFactory(factory.django.DjangoModelFactory):
+class DegreeAwardFactory(factory.django.DjangoModelFactory[DegreeAward]):
     class Meta:
         model = DegreeAward
 
@@ -108,7 +108,7 @@ class DegreeAwardFactory(factory.django.DjangoModelFactory):
     )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

@@ -64,7 +64,7 @@ def pages(people, settings, tmp_path) -> dict[str, str]:
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
     load_help_content()
-    student = UserFactory(
+    student = UserFactory.create(
         phone="13900000777", person=people["张测试"], identity_verified_at=timezone.now(),
         identity_verified_method="school_name",
     )  # fmt: skip

@@ -20,7 +20,7 @@ from .models import VerifierRequest, VerifierRequestAnswer
 
 class ReadOnlyForNationalStaff:
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return not is_registrar(request.user) and super().has_view_permission(request, obj)  # type: ignore[misc]
+        return not is_registrar(request.user) and super().has_view_permission(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -34,7 +34,7 @@ class ReadOnlyForNationalStaff:
 
 class AnswerInline(ReadOnlyForNationalStaff, admin.TabularInline):
     model = VerifierRequestAnswer
-    fields = ["candidate", "decision", "decided_at", "recipient", "emailed_at"]
+    fields = ("candidate", "decision", "decided_at", "recipient", "emailed_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -47,9 +47,9 @@ class VerifierRequestAdmin(ReadOnlyForNationalStaff, AccessLoggedAdminMixin, adm
     list_filter = ["created_at"]
     search_fields = ["organisation", "contact_email", "candidate_name"]
     date_hierarchy = "created_at"
-    fields = ["organisation", "contact_name", "contact_email", "contact_phone", "candidate_name",
+    fields = ("organisation", "contact_name", "contact_email", "contact_phone", "candidate_name",
               "id_last4", "kinds", "purpose", "language", "created_at", "expires_at",
-              "notified_at", "ip_prefix"]  # fmt: skip
+              "notified_at", "ip_prefix")  # fmt: skip
     readonly_fields = fields
     inlines = [AnswerInline]
     actions = None
@@ -58,9 +58,9 @@ class VerifierRequestAdmin(ReadOnlyForNationalStaff, AccessLoggedAdminMixin, adm
     def kinds_shown(self, obj: VerifierRequest) -> str:
         return obj.get_kinds_display()
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(answered=Count("answers"))
 
     @admin.display(description=_("处理数"), ordering="answered")
     def answer_count(self, obj: VerifierRequest) -> int:
-        return obj.answered  # type: ignore[attr-defined]
+        return obj.answered  # type: ignore[attr-defined]  # annotated by get_queryset

@@ -7,6 +7,8 @@ text's version and that scope, and the student's report page shows both.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 
 # Change the version whenever the wording changes; stored reports keep the one they got.
@@ -35,11 +37,13 @@ def describe(scope: dict[str, object]) -> str:
     """The stored scope in the reader's language: the fields, the photo, the validity."""
     from .presentation import LABELS
 
-    fields = "、".join(str(LABELS.get(name, name)) for name in scope.get("fields", []))
+    # Written by scope() above: the field lists are lists of names.
+    shown = cast("list[str]", scope.get("fields", []))
+    fields = "、".join(str(LABELS.get(name, name)) for name in shown)
     photo = _("显示照片") if scope.get("photo") else _("不显示照片")
     months = _("有效期 %(months)s 个月") % {"months": scope.get("months", "")}
     parts = [fields]
-    hidden = scope.get("hidden") or []
+    hidden = cast("list[str]", scope.get("hidden") or [])
     if hidden:
         names = "、".join(str(LABELS.get(name, name)) for name in hidden)
         parts.append(_("不显示：%(fields)s") % {"fields": names})

@@ -12,6 +12,7 @@ same bytes until it is extended or its code's validity changes.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.conf import settings
 from django.urls import reverse
@@ -83,7 +84,8 @@ def report_credential(
     data = row.signed_payload
     subject = {
         **{name: value for name, value in data.items() if name not in _CARRIED_BY_THE_CREDENTIAL},
-        **data["subject"],  # type: ignore[dict-item]
+        # The subject of a signed payload is a JSON object (services.report_issue writes it).
+        **cast("dict[str, object]", data["subject"]),
     }
     credential: dict[str, object] = {
         "@context": context(),

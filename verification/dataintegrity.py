@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from typing import Any
 
 import base58
 import rfc8785
@@ -29,7 +30,7 @@ def timestamp(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _hash_data(document: dict[str, object], options: dict[str, object]) -> bytes:
+def _hash_data(document: dict[str, Any], options: dict[str, Any]) -> bytes:
     return (
         hashlib.sha256(rfc8785.dumps(options)).digest()
         + hashlib.sha256(rfc8785.dumps(document)).digest()

@@ -10,6 +10,8 @@ site's assertion method, under the key's JWK thumbprint.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import cast
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -60,11 +62,12 @@ def did_document() -> dict[str, object]:
     }
 
 
-def public_key_for(method: str, document: dict[str, object]):  # type: ignore[no-untyped-def]
+def public_key_for(method: str, document: dict[str, object]):
     """The Ed25519 key ``document`` lists under ``method`` for assertions, or None."""
-    if method not in (document.get("assertionMethod") or []):
+    # Parsed JSON: lists in a well-formed document; any other shape is tested as it comes.
+    if method not in cast("Collection[object]", document.get("assertionMethod") or []):
         return None
-    for entry in document.get("verificationMethod") or []:  # type: ignore[union-attr]
+    for entry in cast("Collection[object]", document.get("verificationMethod") or []):
         if isinstance(entry, dict) and entry.get("id") == method:
             try:
                 return signing.public_key_from_multibase(str(entry.get("publicKeyMultibase")))

@@ -89,7 +89,7 @@ class ShownFieldsForm(forms.Form):
         error_messages={"required": _("生成报告前请阅读并同意授权说明")},
     )
 
-    def hidden_fields(self) -> list[str]:
+    def hidden_fields(self) -> list[str]:  # type: ignore[override]  # not BaseForm's hidden inputs: the fields the student hides
         """The subject fields whose 显示 box the student left unticked."""
         return [name for name in HIDEABLE_FIELDS if not self.cleaned_data.get(f"show_{name}")]
 
@@ -102,8 +102,10 @@ class ApplyForm(ShownFieldsForm):
 
     def __init__(self, *args: Any, records: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].choices = records
-        self.fields["months"].choices = month_choices()
+        record, months = self.fields["record"], self.fields["months"]
+        assert isinstance(record, forms.ChoiceField) and isinstance(months, forms.ChoiceField)
+        record.choices = records
+        months.choices = month_choices()
 
 
 class ExtendForm(forms.Form):
@@ -111,7 +113,9 @@ class ExtendForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["months"].choices = month_choices()
+        months = self.fields["months"]
+        assert isinstance(months, forms.ChoiceField)  # declared above
+        months.choices = month_choices()
 
 
 class CloseForm(forms.Form):

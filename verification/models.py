@@ -34,7 +34,10 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(code_digest=codes.digest(code))
 
 
-class ReportManager(models.Manager.from_queryset(ReportQuerySet)):  # type: ignore[misc]
+_ReportManagerBase = models.Manager.from_queryset(ReportQuerySet)
+
+
+class ReportManager(_ReportManagerBase["VerificationReport"]):
     def find(self, code: str) -> VerificationReport | None:
         """The report a normalised code opens, or None, with the code remembered.
 
@@ -171,7 +174,7 @@ class VerificationReport(SealedCode, models.Model):
 
     @property
     def subject(self) -> Enrollment | Qualification | DegreeAward:
-        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]
+        return self.enrollment or self.qualification or self.degree  # type: ignore[return-value]  # exactly one is set (a check constraint)
 
     def is_live(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -307,7 +310,7 @@ class VerificationEvent(models.Model):
 
 
 class VerifierRequestQuerySet(models.QuerySet):
-    def for_person(self, person) -> VerifierRequestQuerySet:  # type: ignore[no-untyped-def]
+    def for_person(self, person) -> VerifierRequestQuerySet:
         """Requests whose candidate is this person: the same name and the same last four
         characters of the ID number (several people may share both; each sees them)."""
         if person is None or not person.id_number:
@@ -346,6 +349,12 @@ class VerifierRequest(models.Model):
     notified_at = models.DateTimeField(_("通知学生时间"), null=True, blank=True)
 
     objects = VerifierRequestQuerySet.as_manager()
+
+    # Set on the candidate's pages (request_views._own_requests / _with_state): this account's
+    # answers, the one answer, and pending, approved, declined or expired.
+    own_answers: list[VerifierRequestAnswer]
+    answer: VerifierRequestAnswer | None
+    state: str
 
     class Meta:
         verbose_name = _("查验申请")

@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from records.models import DegreeAward, Enrollment, Person, Qualification
+from xuexin.fields import concrete_field
 
 from . import codes
 from .services import SUBJECT_FIELDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TITLES = {
     "xueji": _("教育部学籍在线验证报告（仿真）"),
@@ -21,7 +26,7 @@ TITLES = {
     "xuewei": _("中国高等教育学位在线验证报告（仿真）"),
 }
 
-LABELS = {
+LABELS: dict[str, StrOrPromise] = {
     "name": _("姓名"),
     "gender": _("性别"),
     "birth_date": _("出生年月"),
@@ -54,7 +59,11 @@ HIDDEN_BY_HOLDER = _("本人选择不显示")
 
 # Where the choices of a coded field live, per kind of report.
 _CHOICE_SOURCES: dict[str, type[models.Model]] = {"gender": Person, "ethnicity": Person}
-_RECORD_MODEL = {"xueji": Enrollment, "xueli": Qualification, "xuewei": DegreeAward}
+_RECORD_MODEL: dict[str, type[models.Model]] = {
+    "xueji": Enrollment,
+    "xueli": Qualification,
+    "xuewei": DegreeAward,
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,7 @@ def _choices(kind: str, key: str) -> dict[str, object]:
     """Code → (lazy) label for a coded field; translated only when one label is shown."""
     model = _CHOICE_SOURCES.get(key) or _RECORD_MODEL[kind]
     try:
-        field = model._meta.get_field(key)
+        field = concrete_field(model, key)
     except Exception:  # noqa: BLE001 - a key that is not a model field has no choices
         return {}
     return dict(field.choices or [])
@@ -99,8 +108,8 @@ def rows(payload: dict[str, object]) -> list[Row]:
     hidden = set(hidden_items(payload))
     # The order of the real reports, not the storage order (PostgreSQL's jsonb sorts keys).
     for key in SUBJECT_FIELDS[kind]:
-        label = DEGREE_LABELS.get(key) if kind == "xuewei" else None
-        label = str(label or LABELS.get(key, key))
+        degree_label = DEGREE_LABELS.get(key) if kind == "xuewei" else None
+        label = str(degree_label or LABELS.get(key, key))
         if key in hidden:
             result.append(Row(key=key, label=label, value=str(HIDDEN_BY_HOLDER), hidden=True))
             continue

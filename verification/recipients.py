@@ -79,7 +79,7 @@ def recipient_issue(
     for _attempt in range(5):
         recipient = RecipientCode(
             report=locked,
-            code=codes.new_code(),
+            code=codes.new_code(),  # type: ignore[misc]  # a property; Model.__init__ sets properties too
             label=label,
             note=note,
             created_at=now,

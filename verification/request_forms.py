@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from .forms import LABEL_CATEGORIES, RecipientValidityField, ShownFieldsForm, si
 from .models import ReportKind
 from .services import MAX_MONTHS, add_months
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ERR_ORGANISATION_CHARACTERS = _("单位名称只能包含文字、数字、空格和常用标点")
 ERR_CONTACT_CHARACTERS = _("联系人只能包含文字、数字、空格和常用标点")
 ERR_PHONE = _("联系电话只能包含数字、空格、“+”和“-”，共 5 至 20 位")
@@ -30,7 +34,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{3,18}[0-9]$")
 _ID_LAST4 = re.compile(r"^[0-9]{3}[0-9X]$")
 
 
-def _plain_text(value: str, error: object) -> str:
+def _plain_text(value: str, error: StrOrPromise) -> str:
     """One line of letters, digits, spaces and punctuation: the recipient-label rule, so that
     the organisation can label the code the candidate makes for it."""
     text = single_line(value)
@@ -141,9 +145,11 @@ class ApproveForm(ShownFieldsForm):
 
     field_order = ["record", "valid_until"]
 
-    def __init__(self, *args: object, records: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, records: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].choices = records
+        record = self.fields["record"]
+        assert isinstance(record, forms.ChoiceField)  # declared above
+        record.choices = records
         field = self.fields["valid_until"]
         field.initial = add_months(timezone.localdate(), 1)
         field.widget.attrs.update(

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from records.archive import archive_page
 from records.identity import normalize_person_name
 from xuexin import throttle
+from xuexin.authed import AuthedRequest
 from xuexin.network import request_network
 from xuexin.refused import Refused
 
@@ -66,11 +67,11 @@ def typed_candidate(group: str, request: HttpRequest) -> str:
     return _bucket(f"{name}|{last4.upper()}" if name or last4 else "", request)
 
 
-def _private(view):  # type: ignore[no-untyped-def]
+def _private(view):
     """No caching, no indexing, no referrer beyond the site: as the other verifier pages."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return privacy_headers(view(request, *args, **kwargs))
 
     return wrapper
@@ -104,7 +105,7 @@ def request_sent(request: HttpRequest) -> HttpResponse:
 # --- The candidate's side, in the archive -------------------------------------------------
 
 
-def _own_requests(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_requests(request: AuthedRequest):
     """Requests naming the student's person, each with ``answer`` (this account's) and
     ``state``: pending, approved, declined or expired."""
     answers = VerifierRequestAnswer.objects.filter(candidate=request.user).select_related(
@@ -117,23 +118,23 @@ def _own_requests(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 def _with_state(verifier_request: VerifierRequest) -> VerifierRequest:
     answer = verifier_request.own_answers[0] if verifier_request.own_answers else None
-    verifier_request.answer = answer  # type: ignore[attr-defined]
+    verifier_request.answer = answer
     if answer is not None:
         state = answer.decision
     else:
         state = "expired" if verifier_request.is_expired() else "pending"
-    verifier_request.state = state  # type: ignore[attr-defined]
+    verifier_request.state = state
     return verifier_request
 
 
-def _own_request(request: HttpRequest, public_id) -> VerifierRequest:  # type: ignore[no-untyped-def]
+def _own_request(request: AuthedRequest, public_id) -> VerifierRequest:
     found = _own_requests(request).filter(public_id=public_id).first()
     if found is None:
         raise Http404
     return _with_state(found)
 
 
-def _asked_records(request: HttpRequest, verifier_request: VerifierRequest):  # type: ignore[no-untyped-def]
+def _asked_records(request: AuthedRequest, verifier_request: VerifierRequest):
     """The student's records of the kinds the employer asked for, as form choices."""
     choices, records = record_choices(request.user.person)
     asked = [(token, label) for token, label in choices
@@ -143,7 +144,7 @@ def _asked_records(request: HttpRequest, verifier_request: VerifierRequest):  # 
 
 @archive_page
 @require_GET
-def requests_list(request: HttpRequest) -> HttpResponse:
+def requests_list(request: AuthedRequest) -> HttpResponse:
     rows = [_with_state(row) for row in _own_requests(request)]
     context = {
         "pending": [row for row in rows if row.state == "pending"],
@@ -153,7 +154,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/requests_list.html", context)
 
 
-def _detail(request: HttpRequest, verifier_request: VerifierRequest, form=None, status=200):  # type: ignore[no-untyped-def]
+def _detail(request: AuthedRequest, verifier_request: VerifierRequest, form=None, status=200):
     if form is None and verifier_request.state == "pending":
         choices, _records = _asked_records(request, verifier_request)
         form = ApproveForm(records=choices)
@@ -163,13 +164,13 @@ def _detail(request: HttpRequest, verifier_request: VerifierRequest, form=None, 
 
 @archive_page
 @require_GET
-def request_detail(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def request_detail(request: AuthedRequest, public_id) -> HttpResponse:
     return _detail(request, _own_request(request, public_id))
 
 
 @archive_page
 @require_POST
-def request_approve(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def request_approve(request: AuthedRequest, public_id) -> HttpResponse:
     verifier_request = _own_request(request, public_id)
     if verifier_request.state != "pending":
         messages.error(request, str(_refusal(verifier_request)))
@@ -203,7 +204,7 @@ def _refusal(verifier_request: VerifierRequest) -> object:
 
 @archive_page
 @require_POST
-def request_decline(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def request_decline(request: AuthedRequest, public_id) -> HttpResponse:
     verifier_request = _own_request(request, public_id)
     if verifier_request.state != "pending":
         messages.error(request, str(_refusal(verifier_request)))
@@ -219,9 +220,9 @@ def request_decline(request: HttpRequest, public_id) -> HttpResponse:  # type: i
 
 @archive_page
 @require_POST
-def request_resend(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def request_resend(request: AuthedRequest, public_id) -> HttpResponse:
     verifier_request = _own_request(request, public_id)
-    answer = verifier_request.answer  # type: ignore[attr-defined]
+    answer = verifier_request.answer
     try:
         if answer is None:
             raise Refused(verifier_requests.ERR_NOTHING_TO_RESEND)

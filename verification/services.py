@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.masking import public_birth_month, public_id_mask
-from records.models import DegreeAward, Enrollment, Qualification
+from records.models import AnyRecord, DegreeAward, Enrollment, Qualification
 from xuexin.logging import log_event
 from xuexin.network import request_network
 from xuexin.refused import Refused
@@ -64,17 +64,17 @@ HIDEABLE_FIELDS = ("id_number", "birth_date", "ethnicity")
 PHOTO = "photo"  # the name the photo goes by in a payload's "hidden" list
 
 
-def _value(record: models.Model, name: str) -> str:
-    person = record.person  # type: ignore[attr-defined]
+def _value(record: AnyRecord, name: str) -> str:
+    person = record.person
     if name == "school":
-        return record.school.name  # type: ignore[attr-defined]
+        return record.school.name
     if name == "id_number":
         # Next to the birth month and the sex, only as much of the number as leaves 10,000
         # candidates (records.masking); the full birth date would leave a handful.
         return public_id_mask(person.id_type, person.id_number, person.birth_date, person.gender)
     if name == "birth_date":
         return public_birth_month(person.birth_date)
-    source = record.person if name in PERSON_FIELDS else record  # type: ignore[attr-defined]
+    source = record.person if name in PERSON_FIELDS else record
     value = getattr(source, name)
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -83,14 +83,15 @@ def _value(record: models.Model, name: str) -> str:
 
 def photo_field(report: VerificationReport):
     """The photo a report may show, if any: the diploma photo, else the admission photo."""
-    if report.kind == ReportKind.XUEJI:
+    # A report of a kind always has that kind's record (a database constraint).
+    if report.kind == ReportKind.XUEJI and report.enrollment is not None:
         enrollment = report.enrollment
         return enrollment.diploma_photo or enrollment.admission_photo
-    if report.kind == ReportKind.XUELI:
+    if report.kind == ReportKind.XUELI and report.qualification is not None:
         qualification = report.qualification
         if qualification.photo:
             return qualification.photo
-        if qualification.enrollment_id:
+        if qualification.enrollment is not None:
             return qualification.enrollment.diploma_photo
     return None
 
@@ -148,7 +149,7 @@ def _valid_until(months: int) -> datetime.date:
 
 @transaction.atomic
 def report_issue(
-    *, owner, record: models.Model, months: int = 1, show_photo: bool = True,
+    *, owner, record: AnyRecord, months: int = 1, show_photo: bool = True,
     hidden_fields: Iterable[str] = (), consent_version: str = "",
 ) -> VerificationReport:  # fmt: skip
     """Issue a report; ``consent_version`` is the consent text the student agreed to, and the
@@ -169,7 +170,7 @@ def report_issue(
     now = timezone.now()
     for _attempt in range(5):
         report = VerificationReport(
-            code=codes.new_code(),
+            code=codes.new_code(),  # type: ignore[misc]  # a property; Model.__init__ sets properties too
             owner=owner,
             kind=kind,
             show_photo=show_photo,

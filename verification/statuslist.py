@@ -47,18 +47,18 @@ class Position:
         return cls(kind, status_index // LIST_LENGTH + 1, status_index % LIST_LENGTH)
 
 
-def new_status_index(model: type[models.Model]) -> int:
+def new_status_index(model: type[VerificationReport] | type[RecipientCode]) -> int:
     """A free position for a new report or recipient code, at random in the newest list.
 
     Two requests may draw the same free position at once; the unique constraint refuses the
     second, whose caller tries again with a new code and a new position.
     """
-    highest = model.objects.aggregate(highest=Max("status_index"))["highest"]  # type: ignore[attr-defined]
+    highest = model.objects.aggregate(highest=Max("status_index"))["highest"]
     number = 0 if highest is None else highest // LIST_LENGTH
     while True:
         for _try in range(TRIES_PER_LIST):
             candidate = number * LIST_LENGTH + secrets.randbelow(LIST_LENGTH)
-            if not model.objects.filter(status_index=candidate).exists():  # type: ignore[attr-defined]
+            if not model.objects.filter(status_index=candidate).exists():
                 return candidate
         number += 1
 
@@ -67,6 +67,7 @@ def revoked_indices(kind: str, number: int) -> list[int]:
     """The status indices in list ``number`` whose credentials are revoked."""
     low, high = (number - 1) * LIST_LENGTH, number * LIST_LENGTH
     in_list = Q(status_index__gte=low, status_index__lt=high)
+    rows: models.QuerySet[VerificationReport] | models.QuerySet[RecipientCode]
     if kind == "reports":
         rows = VerificationReport.objects.filter(in_list, closed_at__isnull=False)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from records.archive import archive_page
 from records.display import record_title
-from records.models import DegreeAward, Enrollment, Qualification
+from records.models import AnyRecord, DegreeAward, Enrollment, Qualification
+from xuexin.authed import AuthedRequest
 from xuexin.refused import Refused
 
 from . import consent, did, presentation, recipients, services
@@ -25,11 +26,11 @@ from .views import credential_response, pdf_response
 RECENT_EVENTS = 20  # per recipient code on the owner's page
 
 
-def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:
+def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, AnyRecord]]:
     """The student's records as ``kind:public-id`` choices, and the records by token."""
     if person is None:
         return [], {}
-    found: dict[str, object] = {}
+    found: dict[str, AnyRecord] = {}
     choices: list[tuple[str, str]] = []
     for model, kind, label in (
         (Enrollment, "xueji", _("学籍")),
@@ -43,13 +44,13 @@ def record_choices(person) -> tuple[list[tuple[str, str]], dict[str, object]]:
     return choices, found
 
 
-def _own_reports(request: HttpRequest):
+def _own_reports(request: AuthedRequest):
     return VerificationReport.objects.filter(owner=request.user)
 
 
 @archive_page
 @require_http_methods(["GET", "POST"])
-def reports_home(request: HttpRequest) -> HttpResponse:
+def reports_home(request: AuthedRequest) -> HttpResponse:
     choices, records = record_choices(request.user.person)
     form = ApplyForm(
         request.POST or None, records=choices, initial={"record": request.GET.get("record")}
@@ -78,7 +79,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/mine_list.html", {"form": form, "reports": reports})
 
 
-def _own_report(request: HttpRequest, public_id) -> VerificationReport:
+def _own_report(request: AuthedRequest, public_id) -> VerificationReport:
     report = (
         _own_reports(request)
         .filter(public_id=public_id)
@@ -90,7 +91,7 @@ def _own_report(request: HttpRequest, public_id) -> VerificationReport:
     return report
 
 
-def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, object]:
+def _detail_context(request: AuthedRequest, report, **forms: object) -> dict[str, object]:
     public_url = request.build_absolute_uri(reverse("verification:report", args=[report.code]))
     # A viewBox and no fixed size: CSS scales the whole code instead of cropping its edges;
     # the quiet zone is the four modules scanners expect.
@@ -131,14 +132,14 @@ def _detail_context(request: HttpRequest, report, **forms: object) -> dict[str, 
 
 @archive_page
 @require_GET
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:
+def report_detail(request: AuthedRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     return render(request, "verification/mine_detail.html", _detail_context(request, report))
 
 
 @archive_page
 @require_POST
-def recipient_add(request: HttpRequest, public_id) -> HttpResponse:
+def recipient_add(request: AuthedRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = RecipientForm(request.POST, report=report)
     if form.is_valid():
@@ -167,7 +168,7 @@ def _own_recipient(report, recipient_id) -> RecipientCode:
 
 @archive_page
 @require_POST
-def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
+def recipient_extend(request: AuthedRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     form = RecipientValidityForm(request.POST, report=report, prefix=str(recipient.pk))
@@ -188,7 +189,7 @@ def recipient_extend(request: HttpRequest, public_id, recipient_id) -> HttpRespo
 
 @archive_page
 @require_POST
-def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpResponse:
+def recipient_close(request: AuthedRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     recipients.recipient_close(recipient=recipient)
@@ -198,7 +199,7 @@ def recipient_close(request: HttpRequest, public_id, recipient_id) -> HttpRespon
 
 @archive_page
 @require_POST
-def report_extend(request: HttpRequest, public_id) -> HttpResponse:
+def report_extend(request: AuthedRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = ExtendForm(request.POST)
     if form.is_valid():
@@ -213,7 +214,7 @@ def report_extend(request: HttpRequest, public_id) -> HttpResponse:
 
 @archive_page
 @require_POST
-def report_close(request: HttpRequest, public_id) -> HttpResponse:
+def report_close(request: AuthedRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -226,14 +227,14 @@ def report_close(request: HttpRequest, public_id) -> HttpResponse:
 
 @archive_page
 @require_GET
-def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
+def report_pdf(request: AuthedRequest, public_id) -> HttpResponse:
     report = _own_report(request, public_id)
     return pdf_response(request, report)
 
 
 @archive_page
 @require_GET
-def report_credential(request: HttpRequest, public_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def report_credential(request: AuthedRequest, public_id) -> HttpResponse:
     """下载可验证凭证: the report as a W3C verifiable credential (verification.credentials)."""
     report = _own_report(request, public_id)
     return credential_response(report)
@@ -241,7 +242,7 @@ def report_credential(request: HttpRequest, public_id) -> HttpResponse:  # type:
 
 @archive_page
 @require_GET
-def recipient_credential(request: HttpRequest, public_id, recipient_id) -> HttpResponse:  # type: ignore[no-untyped-def]
+def recipient_credential(request: AuthedRequest, public_id, recipient_id) -> HttpResponse:
     report = _own_report(request, public_id)
     recipient = _own_recipient(report, recipient_id)
     recipient.report = report

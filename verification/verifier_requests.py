@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from records.models import AnyRecord
 from xuexin.logging import log_event
 from xuexin.notifications import notify
 from xuexin.refused import Refused
@@ -76,7 +78,7 @@ CODE_BODY = gettext_lazy(
 )
 
 
-def request_submit(*, data: dict[str, object], language: str, ip_prefix: str) -> VerifierRequest:
+def request_submit(*, data: dict[str, Any], language: str, ip_prefix: str) -> VerifierRequest:
     """Store a submission, matched or not: one row, the same work whoever it names."""
     now = timezone.now()
     return VerifierRequest.objects.create(
@@ -86,7 +88,7 @@ def request_submit(*, data: dict[str, object], language: str, ip_prefix: str) ->
         contact_phone=data["contact_phone"],
         candidate_name=data["candidate_name"],
         id_last4=data["id_last4"],
-        kinds=list(data["kinds"]),  # type: ignore[call-overload]
+        kinds=list(data["kinds"]),
         purpose=data["purpose"],
         language=language,
         created_at=now,
@@ -153,7 +155,7 @@ def _months_covering(valid_until: datetime.date) -> int:
 
 
 def _report_for(
-    *, owner: User, record: models.Model, valid_until: datetime.date, show_photo: bool,
+    *, owner: User, record: AnyRecord, valid_until: datetime.date, show_photo: bool,
     hidden_fields: Iterable[str],
 ) -> VerificationReport:  # fmt: skip
     """A live report of ``record`` showing exactly the chosen fields until at least
@@ -187,7 +189,7 @@ def _report_for(
 
 @transaction.atomic
 def request_approve(
-    *, verifier_request: VerifierRequest, candidate: User, record: models.Model,
+    *, verifier_request: VerifierRequest, candidate: User, record: AnyRecord,
     valid_until: datetime.date, show_photo: bool, hidden_fields: Iterable[str],
     absolute: Callable[[str], str],
 ) -> VerifierRequestAnswer:  # fmt: skip

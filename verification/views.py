@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
+from typing import TypeVar
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -33,6 +36,8 @@ from .models import VerificationEvent
 #   checks a report properly is never refused, while guessing codes soon is. Once the budget
 #   is spent every public lookup is refused, hits included, so a refusal says nothing.
 # - the captcha on the typed form: after VERIFY_CAPTCHA_AFTER typed codes within an hour.
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
 LOOKUPS = "verification.lookups"
 TYPED = "verification.typed"
 
@@ -45,7 +50,7 @@ def _lookup_rate(group: str, request: HttpRequest) -> str:
     return settings.VERIFY_RATE
 
 
-def privacy_headers(response: HttpResponse) -> HttpResponse:
+def privacy_headers(response: ResponseT) -> ResponseT:
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -187,7 +192,7 @@ def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_response(request, report)
 
 
-def credential_response(report, recipient=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def credential_response(report, recipient=None) -> HttpResponse:
     """The report's (or recipient code's) verifiable credential, as a file to keep."""
     if not did.available():
         raise Http404  # no XUEXIN_SITE_URL: the site has no DID to issue under
@@ -214,13 +219,15 @@ def report_credential(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
-def report_photo(request: HttpRequest, code: str) -> HttpResponse:
+def report_photo(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
     """The photo of a live report whose owner allowed it; no 查验记录 for the image itself."""
     report = recipients.find_live(code)
     if report is None:
         return _missed(request)
     if not report.payload.get("photo"):
         raise Http404
+    if isinstance(report, recipients.RecipientView):
+        report = report.report  # a recipient code shows its report's photo
     return private_file_response(services.photo_field(report))
 
 
@@ -240,7 +247,7 @@ def api_report_data(request: HttpRequest, report) -> dict[str, object]:
 
 
 @require_GET
-def api_report(request: HttpRequest, code: str) -> JsonResponse:
+def api_report(request: HttpRequest, code: str) -> HttpResponse:
     # Every API call is a typed lookup: each spends one of the address's budget.
     wait = _spend_lookup(request)
     if wait is not None:
@@ -261,7 +268,7 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def _public_json(document: dict[str, object], *, content_type: str) -> HttpResponse:
+def _public_json(document: Mapping[str, object], *, content_type: str) -> HttpResponse:
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2), content_type=content_type
     )

@@ -8,7 +8,7 @@ its own transaction, and reports how many were applied, already decided or refus
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +19,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ERR_NOTE_REQUIRED = gettext_lazy("请填写原因，学生会看到该原因")
 ALREADY_DECIDED = gettext_lazy("该申请已经处理过（当前状态：%(status)s），本次操作未生效。")
@@ -35,12 +38,12 @@ class OneDecisionMessageMixin:
 
     def report(self, request: HttpRequest, level: int, text: object) -> None:
         messages.add_message(request, level, str(text))
-        request._decision_reported = True  # type: ignore[attr-defined]
+        request._decision_reported = True  # type: ignore[attr-defined]  # a per-request flag, read by message_user
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if getattr(request, "_decision_reported", False) and level == messages.SUCCESS:
             return
-        super().message_user(request, message, level, *args, **kwargs)  # type: ignore[misc]
+        super().message_user(request, message, level, *args, **kwargs)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
 
 class DecisionNoteForm(forms.Form):
@@ -64,7 +67,7 @@ class DecisionNoteForm(forms.Form):
 def decision_action(
     *,
     name: str,
-    label: str,
+    label: StrOrPromise,
     decide: Callable[..., object],
     already_decided: tuple[type[Exception], ...],
     note_required: bool = False,

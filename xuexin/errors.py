@@ -86,7 +86,7 @@ def _log_forbidden(request: HttpRequest, reason: str) -> None:
     )
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler403: the branded page, and a security event (ASVS V16) for every refusal."""
     from django.views.defaults import permission_denied as default_permission_denied
 

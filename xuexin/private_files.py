@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from xuexin.staff import staff_needs_second_factor
 
 
-def private_file_response(field_file) -> HttpResponse:
+def private_file_response(field_file) -> HttpResponse | FileResponse:
     """Stream a private file, or hand it to nginx with X-Accel-Redirect when configured.
 
     Either way this view has already decided who may see the file; nginx's internal location
@@ -20,7 +20,7 @@ def private_file_response(field_file) -> HttpResponse:
     if prefix:
         if not field_file.storage.exists(field_file.name):
             raise Http404
-        response: HttpResponse = HttpResponse(content_type="image/jpeg")
+        response: HttpResponse | FileResponse = HttpResponse(content_type="image/jpeg")
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
     else:
         try:

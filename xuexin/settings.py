@@ -12,6 +12,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -171,7 +172,7 @@ if DATABASE_URL:
         "django.db.backends.sqlite3",
     }:
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (or SQLite)")
-    DATABASES = {"default": _db}
+    DATABASES: dict[str, Any] = {"default": _db}
 else:
     DATABASES = {
         "default": {

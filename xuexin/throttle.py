@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -38,10 +39,10 @@ RATE_SETTINGS = (
 )
 
 
-def _wait(usage: dict[str, object] | None) -> int | None:
+def _wait(usage: dict[str, Any] | None) -> int | None:
     if usage is None or not usage["should_limit"]:
         return None
-    left = int(usage["time_left"])  # type: ignore[call-overload]
+    left = int(usage["time_left"])
     return left if left > 0 else UNKNOWN_WAIT
 
 
@@ -66,7 +67,7 @@ def hits(request: HttpRequest, *, group: str, key: str | Callable, rate: str | C
 
 def refuse(request: HttpRequest, wait: int) -> None:
     """Stop the view: RatelimitMiddleware answers with RATELIMIT_VIEW (the 429 page)."""
-    request.throttle_wait = wait  # type: ignore[attr-defined]
+    request.throttle_wait = wait  # type: ignore[attr-defined]  # a per-request value, read by retry_after
     raise Ratelimited()
 
 

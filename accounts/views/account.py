@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xuexin import throttle
+from xuexin.authed import AuthedRequest
 
 from .. import otp, services, throttles
 from ..forms import BindEmailForm, ChangePasswordForm, ChangePhoneForm, ReminderSettingsForm
@@ -22,7 +23,7 @@ from .common import client_ip
 
 @login_required
 @never_cache
-def account_home(request: HttpRequest) -> HttpResponse:
+def account_home(request: AuthedRequest) -> HttpResponse:
     logins = request.user.login_events.all()[:10]
     reminders = ReminderSettingsForm(instance=request.user)
     return render(request, "accounts/account.html", {"logins": logins, "reminders": reminders})
@@ -30,7 +31,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: AuthedRequest) -> HttpResponse:
     form = ReminderSettingsForm(request.POST, instance=request.user)
     if form.is_valid():
         form.save()
@@ -46,7 +47,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 @never_cache
 @throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
-def change_password(request: HttpRequest) -> HttpResponse:
+def change_password(request: AuthedRequest) -> HttpResponse:
     form = ChangePasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.password_set(
@@ -68,7 +69,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @never_cache
 @throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
-def change_phone(request: HttpRequest) -> HttpResponse:
+def change_phone(request: AuthedRequest) -> HttpResponse:
     form = ChangePhoneForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         new_phone = form.cleaned_data["new_phone"]
@@ -104,7 +105,7 @@ def change_phone(request: HttpRequest) -> HttpResponse:
 @never_cache
 @throttle.limit(key="user", rate=throttles.per_target, method="POST")
 @require_http_methods(["GET", "POST"])
-def bind_email(request: HttpRequest) -> HttpResponse:
+def bind_email(request: AuthedRequest) -> HttpResponse:
     form = BindEmailForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.email_change(user=request.user, new_email=form.cleaned_data["email"],
@@ -117,7 +118,7 @@ def bind_email(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+def verify_email(request: AuthedRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST activates, so link scanners change nothing."""
     if request.method == "POST":
         try:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AccessAction
 from audit.services import staff_download
 from records.access import parse_public_id
+from xuexin.authed import AuthedRequest
 from xuexin.private_files import refuse_staff_without_second_factor
 
 from .. import services
@@ -28,7 +29,7 @@ ERR_FACTS = gettext_lazy(
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def identity_check(request: HttpRequest) -> HttpResponse:
+def identity_check(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.is_staff:
         return redirect("admin:index")
@@ -58,7 +59,7 @@ def identity_check(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def claim(request: HttpRequest) -> HttpResponse:
+def claim(request: AuthedRequest) -> HttpResponse:
     """File a claim: a disputed account claims its ID; anyone may ask for a photo review."""
     user = request.user
     if user.is_staff:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -163,6 +164,8 @@ def _send_reset_link(request: HttpRequest, user: User) -> None:
         "链接只能使用一次：\n%(link)s\n\n"
         "如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n\n学信网（仿真系统）"
     ) % {"link": link}
+    if not user.email:
+        raise ValueError("the account has no email address to send the link to")
     send_mail(_("学信网（仿真）：重置密码"), body, None, [user.email])
 
 
@@ -230,6 +233,8 @@ def recover_password_code(request: HttpRequest) -> HttpResponse:
                 return render(
                     request, "accounts/recover_password_code.html", {"form": form, "proven": True}
                 )
+        if user is None:  # proven means an account; without one the code was refused above
+            raise PermissionDenied
         return _finish_reset(request, user, form.cleaned_data["password1"], "phone")
     context = {"form": form, "proven": proven}
     return render(request, "accounts/recover_password_code.html", context)

@@ -8,7 +8,7 @@ that stopped everything when nothing was changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,12 +24,15 @@ from xuexin.staff import staff_sees_everyone
 
 from .. import codes, cohort
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ERR_NOTE_REQUIRED = gettext_lazy("请填写说明，它会记入每条学籍的修改历史")
 SHOWN_ON_CONFIRMATION = 200
 
 
 class NoteField(forms.CharField):
-    def __init__(self, label: object, **kwargs: Any) -> None:
+    def __init__(self, label: StrOrPromise, **kwargs: Any) -> None:
         super().__init__(
             label=label,
             max_length=80,
@@ -95,7 +98,7 @@ def _confirmation(
 def _action(
     *,
     name: str,
-    label: object,
+    label: StrOrPromise,
     form_class: type[forms.Form],
     explanation: object,
     apply: Callable[[HttpRequest, QuerySet, dict], str],

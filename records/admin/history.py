@@ -66,13 +66,13 @@ class RecordHistoryMixin:
     masked_history_fields: dict[str, str] = {}  # field shown masked in a past version → method
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return MaskedHistoryHelper(self.model, historical_record)  # type: ignore[attr-defined]
+        return MaskedHistoryHelper(self.model, historical_record)  # type: ignore[attr-defined]  # mixin: provided by the admin class
 
     def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
         return True
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         if response.status_code == 200:
             obj = response.context_data["object"]
             self._log_history_read(request, _("%(object)s 的修改历史") % {"object": obj})
@@ -81,8 +81,8 @@ class RecordHistoryMixin:
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        request._viewing_past_version = True  # type: ignore[attr-defined]
-        response = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        request._viewing_past_version = True  # type: ignore[attr-defined]  # a per-request flag, read by _past_version
+        response = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         if response.status_code == 200:
             obj = response.context_data["original"]
             self._log_history_read(request, _("%(object)s 的历史版本") % {"object": obj})
@@ -105,7 +105,7 @@ class RecordHistoryMixin:
 
     def _past_version_fields(self) -> list[str]:
         """The model's own fields, masked where needed; photos and notes left out."""
-        model = self.model  # type: ignore[attr-defined]
+        model = self.model  # type: ignore[attr-defined]  # mixin: provided by the admin class
         shown = []
         for field in model._meta.fields:
             if not field.editable or field.auto_created or isinstance(field, models.FileField):
@@ -116,14 +116,14 @@ class RecordHistoryMixin:
     def get_fields(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return self._past_version_fields()
-        return super().get_fields(request, obj)  # type: ignore[misc]
+        return super().get_fields(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return [(None, {"fields": self._past_version_fields()})]
-        return super().get_fieldsets(request, obj)  # type: ignore[misc]
+        return super().get_fieldsets(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if self._past_version(request):
             return self._past_version_fields()
-        return super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        return super().get_readonly_fields(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO

@@ -23,6 +23,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.models import AccessAction
 from audit.services import access_record
 from xuexin.admin_decisions import NO_DECISION, OneDecisionMessageMixin
+from xuexin.authed import signed_in_user
+from xuexin.fields import concrete_field
 from xuexin.refused import Refused
 from xuexin.staff import is_registrar, staff_sees_everyone
 
@@ -38,16 +40,20 @@ REQUEST_EXPLAINED = _(
 )
 
 
+IDENTITY_REQUEST_FIELDS = [
+    "person", "name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "reason",
+]  # fmt: skip
+
+
 class IdentityChangeRequestForm(forms.ModelForm):
     """A registrar's request: the new values (starting from the current ones) and why."""
 
     class Meta:
         model = IdentityChange
-        fields = ["person", "name", "gender", "birth_date", "ethnicity", "id_type", "id_number"]
-        fields += ["reason"]
+        fields = IDENTITY_REQUEST_FIELDS
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         person = data.get("person")
         if person is None or self.errors:
             return data
@@ -104,8 +110,9 @@ class IdentityChangeAdmin(
         queryset = super().get_queryset(request)
         if staff_sees_everyone(request.user):
             return queryset
-        if is_registrar(request.user):
-            return queryset.filter(school_id=request.user.school_id)
+        user = request.user
+        if user.is_authenticated and is_registrar(user):
+            return queryset.filter(school_id=user.school_id)
         return queryset.none()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -138,7 +145,7 @@ class IdentityChangeAdmin(
         if self._past_version(request):
             return super().get_fields(request, obj)
         if obj is None:
-            return list(IdentityChangeRequestForm._meta.fields)
+            return list(IDENTITY_REQUEST_FIELDS)
         if self.has_change_permission(request, obj):
             return [*self.decided_readonly, "decision", "note"]
         return self.decided_readonly
@@ -205,7 +212,7 @@ class IdentityChangeAdmin(
     def _rows(obj: IdentityChange) -> list[tuple[str, str, str]]:
         rows = []
         for name in identity_changes.IDENTITY_FIELDS:
-            field = IdentityChange._meta.get_field(name)
+            field = concrete_field(IdentityChange, name)
             new = getattr(obj, name)
             old = obj.previous.get(name, "")
             if field.choices:
@@ -231,8 +238,9 @@ class IdentityChangeAdmin(
             with transaction.atomic():
                 person = Person.objects.select_for_update().get(pk=obj.person_id)
                 obj.previous = identity_changes.previous_values(person)
-                obj.requested_by = request.user
-                obj.school = request.user.school if request.user.school_id else None
+                user = signed_in_user(request)
+                obj.requested_by = user
+                obj.school = user.school if user.school_id else None
                 obj.save()
             self.report(
                 request, messages.SUCCESS, _("身份信息变更申请已提交，等待国家管理员审核。")

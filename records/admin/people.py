@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import FileField, Q, QuerySet
 from django.http import HttpRequest
@@ -47,6 +49,9 @@ from .scoping import (
     ScopedObjectsMixin,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def photo_thumbnail(url: str | None) -> str:
     if not url:
@@ -91,7 +96,7 @@ class VersionedSaveMixin(RecordHistoryMixin):
 
     def delete_model(self, request: HttpRequest, obj) -> None:
         obj._change_reason = REASON_DELETE
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         instances = formset.save(commit=False)
@@ -119,8 +124,13 @@ class SchoolAdmin(SimpleHistoryAdmin):
         queryset = super().get_queryset(request)
         # A registrar works with their own school only; the one exception is the 报考单位 of
         # an exam registration, which may be any school.
-        if is_registrar(request.user) and request.GET.get("field_name") != "target_school":
-            return queryset.filter(pk=request.user.school_id)
+        user = request.user
+        if (
+            user.is_authenticated
+            and is_registrar(user)
+            and request.GET.get("field_name") != "target_school"
+        ):
+            return queryset.filter(pk=user.school_id)
         return queryset
 
 
@@ -383,7 +393,7 @@ class EnrollmentAdmin(PhotoBatchMixin, RegistrarToolsMixin, RosterImportExportMi
         return obj.get_status_display()
 
     @admin.display(description=_("撤销情况"))
-    def withdrawal(self, obj: Enrollment) -> str:
+    def withdrawal(self, obj: Enrollment) -> StrOrPromise:
         if not obj.is_withdrawn:
             return _("未撤销")
         return format_html(

@@ -53,9 +53,9 @@ class PhotoBatchMixin:
     """URLs and pages of the batch upload, for staff who may change 学籍."""
 
     def get_urls(self):
-        opts = self.model._meta  # type: ignore[attr-defined]
+        opts = self.model._meta  # type: ignore[attr-defined]  # mixin: provided by the admin class
         prefix = f"{opts.app_label}_{opts.model_name}"
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]  # mixin: provided by the admin class
         return [
             path("photos/", wrap(self.photo_batch_view), name=f"{prefix}_photo_batch"),
             path(
@@ -63,19 +63,19 @@ class PhotoBatchMixin:
                 wrap(self.photo_batch_result_view),
                 name=f"{prefix}_photo_batch_result",
             ),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         ]
 
     def _require_batch_permission(self, request: HttpRequest) -> None:
         user = request.user
         allowed = is_registrar(user) or staff_sees_everyone(user)
-        if not (allowed and self.has_change_permission(request)):  # type: ignore[attr-defined]
+        if not (allowed and self.has_change_permission(request)):  # type: ignore[attr-defined]  # mixin: provided by the admin class
             raise PermissionDenied
 
     def _page(self, request: HttpRequest, template: str, **context: object) -> TemplateResponse:
         base = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "opts": self.model._meta,  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]  # mixin: provided by the admin class
+            "opts": self.model._meta,  # type: ignore[attr-defined]  # mixin: provided by the admin class
             "limits": {
                 "zip_mb": photo_batch._megabytes(photo_batch._limits()[0]),
                 "files": photo_batch._limits()[1],
@@ -86,8 +86,9 @@ class PhotoBatchMixin:
 
     @staticmethod
     def _school_of(request: HttpRequest, form: PhotoBatchForm) -> School:
-        if is_registrar(request.user):
-            return request.user.school
+        user = request.user
+        if user.is_authenticated and is_registrar(user) and user.school is not None:
+            return user.school
         return form.cleaned_data["school"]
 
     def photo_batch_view(self, request: HttpRequest) -> HttpResponse:
@@ -105,7 +106,7 @@ class PhotoBatchMixin:
                 form.add_error("archive", str(refused.message))
             else:
                 # After the POST, a page of its own: reloading it repeats nothing.
-                opts = self.model._meta  # type: ignore[attr-defined]
+                opts = self.model._meta  # type: ignore[attr-defined]  # mixin: provided by the admin class
                 url = reverse(
                     f"admin:{opts.app_label}_{opts.model_name}_photo_batch_result",
                     args=[batch.token],
@@ -124,7 +125,7 @@ class PhotoBatchMixin:
         self._require_batch_permission(request)
         if request.method not in ("GET", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
-        opts = self.model._meta  # type: ignore[attr-defined]
+        opts = self.model._meta  # type: ignore[attr-defined]  # mixin: provided by the admin class
         upload_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_photo_batch")
         try:
             batch = photo_batch.photo_batch_load(user=request.user, token=token)

@@ -8,7 +8,7 @@ which tell the student.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +17,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.mixins import AccessLoggedAdminMixin
@@ -43,11 +46,11 @@ class SchoolScopedQueueMixin(ScopedObjectsMixin):
     school_path = "school"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         user = request.user
         if staff_sees_everyone(user):
             return queryset
-        if is_registrar(user):
+        if user.is_authenticated and is_registrar(user):
             return queryset.filter(**{f"{self.school_path}_id": user.school_id})
         return queryset.none()
 
@@ -67,23 +70,25 @@ class DecisionForm(forms.ModelForm):
     Subclasses name their choices and which decision must say why.
     """
 
-    decision_label: object = _("审核")
-    decision_choices: list[tuple[str, object]] = []
-    note_label: object = _("说明（学生可见）")
+    decision_label: StrOrPromise = _("审核")
+    decision_choices: list[tuple[str, StrOrPromise]] = []
+    note_label: StrOrPromise = _("说明（学生可见）")
     note_required_for = ""
-    note_error: object = ""
+    note_error: StrOrPromise = ""
 
     decision = forms.ChoiceField(required=False, widget=forms.RadioSelect)
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].label = self.decision_label
-        self.fields["decision"].choices = [("", _("暂不处理")), *self.decision_choices]
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)  # declared above
+        decision.label = self.decision_label
+        decision.choices = [("", _("暂不处理")), *self.decision_choices]
         self.fields["note"].label = self.note_label
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == self.note_required_for and not data.get("note"):
             self.add_error("note", self.note_error)
         return data
@@ -226,7 +231,7 @@ class CorrectionEventInline(admin.TabularInline):
     model = CorrectionEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "status", "note", "actor"]
+    fields = ("created_at", "status", "note", "actor")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

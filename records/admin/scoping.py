@@ -32,6 +32,8 @@ def scoped_queryset(user, model: type[models.Model]) -> QuerySet:
         if is_registrar(user):
             return School.objects.filter(pk=user.school_id)
         return School.objects.none()
+    if not issubclass(model, (Enrollment, Qualification, DegreeAward)):
+        raise TypeError(f"{model.__name__} has no admin scope")
     return records_visible_to(user, model)
 
 
@@ -49,7 +51,7 @@ class ScopedForeignKeysMixin:
         scoped = related in SCOPED_MODELS or related is School
         if scoped and db_field.name not in self.unscoped_foreign_keys:
             kwargs["queryset"] = scoped_queryset(request.user, related)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
 
 class ScopedObjectsMixin:
@@ -66,19 +68,19 @@ class ScopedObjectsMixin:
         cache: dict[tuple[type, object], bool] = request.__dict__.setdefault("_scope_cache", {})
         key = (type(self), obj.pk)
         if key not in cache:
-            cache[key] = self.get_queryset(request).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
+            cache[key] = self.get_queryset(request).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]  # mixin: provided by the admin class
         return cache[key]
 
     def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        allowed = super().has_view_permission(request, obj)  # type: ignore[misc]
+        allowed = super().has_view_permission(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         return allowed and (obj is None or self._in_scope(request, obj))
 
     def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         return allowed and (obj is None or self._in_scope(request, obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         return allowed and (obj is None or self._in_scope(request, obj))
 
     def _require_in_scope(self, request: HttpRequest, object_id: str) -> None:
@@ -86,26 +88,26 @@ class ScopedObjectsMixin:
         if staff_sees_everyone(request.user):
             return
         pk = unquote(object_id)
-        if not self.get_queryset(request).filter(pk=pk).exists():  # type: ignore[attr-defined]
+        if not self.get_queryset(request).filter(pk=pk).exists():  # type: ignore[attr-defined]  # mixin: provided by the admin class
             raise Http404
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         self._require_in_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
 
 
 class ScopedAdminMixin(ScopedObjectsMixin, ScopedForeignKeysMixin):
     """Persons and records: lists, object pages, permissions, history and foreign keys."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         if staff_sees_everyone(request.user):
             return queryset
-        visible = scoped_queryset(request.user, self.model).values("pk")  # type: ignore[attr-defined]
+        visible = scoped_queryset(request.user, self.model).values("pk")  # type: ignore[attr-defined]  # mixin: provided by the admin class
         return queryset.filter(pk__in=visible)
 
 
@@ -113,8 +115,8 @@ class ScopedInlineMixin(ScopedForeignKeysMixin):
     """Inline rows of other schools are neither shown nor saved (a person may be at two)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # mixin: the admin class comes later in the MRO
         if staff_sees_everyone(request.user):
             return queryset
-        visible = scoped_queryset(request.user, self.model).values("pk")  # type: ignore[attr-defined]
+        visible = scoped_queryset(request.user, self.model).values("pk")  # type: ignore[attr-defined]  # mixin: provided by the admin class
         return queryset.filter(pk__in=visible)

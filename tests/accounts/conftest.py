@@ -21,9 +21,13 @@ def sms_outbox(settings):
 
 def captcha_answer(html: str, prefix: str = "captcha") -> dict[str, str]:
     """Read the captcha key from a page and look up its answer, as a person reads the image."""
-    key = re.search(rf'name="{prefix}_0" value="([0-9a-f]+)"', html).group(1)
+    match = re.search(rf'name="{prefix}_0" value="([0-9a-f]+)"', html)
+    assert match is not None, "no captcha on the page"
+    key = match.group(1)
     return {f"{prefix}_0": key, f"{prefix}_1": CaptchaStore.objects.get(hashkey=key).response}
 
 
 def last_code(outbox) -> str:
-    return re.search(r"\b(\d{6})\b", outbox[-1].text).group(1)
+    match = re.search(r"\b(\d{6})\b", outbox[-1].text)
+    assert match is not None, "no code in the last message"
+    return match.group(1)

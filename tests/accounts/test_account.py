@@ -91,7 +91,9 @@ def bind(client, email: str, password: str = OLD):
 
 
 def activation_link() -> str:
-    return re.search(r"http://testserver(\S+)", mail.outbox[-1].body).group(1)
+    match = re.search(r"http://testserver(\S+)", str(mail.outbox[-1].body))
+    assert match is not None, "no link in the last mail"
+    return match.group(1)
 
 
 def test_an_email_is_activated_by_its_link_with_a_post(student_client, student):

@@ -27,7 +27,7 @@ def change_url(user: User) -> str:
 @pytest.fixture
 def national(people) -> User:
     """A 国家管理员 with every permission of the role, but not a superuser."""
-    user = UserFactory(phone="13900000302", real_name="国家管理员乙", is_staff=True)
+    user = UserFactory.create(phone="13900000302", real_name="国家管理员乙", is_staff=True)
     user.groups.add(Group.objects.get(name=roles.NATIONAL_ADMIN))
     return user
 

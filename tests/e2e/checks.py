@@ -53,8 +53,8 @@ def layout_problems(page: Page) -> list[str]:
 
 def assert_layout(page: Page) -> None:
     problems = layout_problems(page)
-    size = page.viewport_size or {}
-    where = f"{page.url} at {size.get('width')} px"
+    width = page.viewport_size["width"] if page.viewport_size else None
+    where = f"{page.url} at {width} px"
     assert not problems, f"layout problems on {where}:\n" + "\n".join(problems)
 
 
@@ -77,7 +77,7 @@ def assert_accessible(page: Page) -> None:
     found = serious_violations(page)
     described = [
         f"{v['impact']} {v['id']}: {v['help']} — "
-        + "; ".join(str(node["target"]) for node in v["nodes"][:5])  # type: ignore[index]
+        + "; ".join(str(node["target"]) for node in v["nodes"][:5])  # type: ignore[index]  # axe's JSON: a violation's nodes are a list
         for v in found
     ]
     assert not found, f"axe on {page.url}:\n" + "\n".join(described)

@@ -41,7 +41,9 @@ def solve_captcha(page: Page) -> None:
 def outbox_code(page: Page, base: str) -> str:
     other = page.context.new_page()
     other.goto(f"{base}/account/outbox/")
-    code = re.search(r"\b(\d{6})\b", other.locator(".outbox").inner_text()).group(1)
+    match = re.search(r"\b(\d{6})\b", other.locator(".outbox").inner_text())
+    assert match is not None
+    code = match.group(1)
     other.close()
     return code
 
@@ -62,7 +64,7 @@ def shot(page: Page, name: str) -> None:
 def test_password_reset_checks_the_code_before_the_password(
     browser: Browser, live_server, people, demo_gateways, width, locale
 ):
-    student = UserFactory(phone="13900000778", person=people["张测试"])
+    student = UserFactory.create(phone="13900000778", person=people["张测试"])
     page = open_page(browser, width, locale)
     page.goto(f"{live_server.url}/account/recover/password/")
     page.fill("input[name=username]", student.phone)
@@ -96,7 +98,7 @@ def test_password_reset_checks_the_code_before_the_password(
 def test_the_identity_check_asks_for_facts_of_one_enrolment(
     browser: Browser, live_server, people, width, locale
 ):
-    student = UserFactory(phone="13900000779", person=people["张测试"])
+    student = UserFactory.create(phone="13900000779", person=people["张测试"])
     page = open_page(browser, width, locale)
     log_in(page, live_server.url, student.phone)
     page.goto(f"{live_server.url}/account/identity/")
@@ -116,7 +118,7 @@ def test_the_identity_check_asks_for_facts_of_one_enrolment(
 def test_changing_the_email_asks_for_the_password(
     browser: Browser, live_server, people, width, locale
 ):
-    student = UserFactory(
+    student = UserFactory.create(
         phone="13900000780", person=people["张测试"], identity_verified_at=timezone.now()
     )
     page = open_page(browser, width, locale)

@@ -93,13 +93,15 @@ def site(student, settings, tmp_path) -> dict[str, object]:
         proposed_value="劳动与社会保障",
         reason="录取通知书上的专业为劳动与社会保障",
     )
+    news = Announcement.objects.published().first()
+    assert news is not None, "the help content has a published announcement"
     return {
         "student": student,
         "code": report.code,
         "report": report.public_id,
         "enrollment": master.public_id,
         "correction": correction.public_id,
-        "news": Announcement.objects.published().first().pk,
+        "news": news.pk,
     }
 
 

@@ -39,7 +39,9 @@ def test_a_student_registers_checks_identity_and_logs_back_in_by_id(
 
     outbox = page.context.new_page()
     outbox.goto(f"{live_server.url}/account/outbox/")
-    code = re.search(r"验证码 (\d{6})", outbox.locator(".outbox").inner_text()).group(1)
+    match = re.search(r"验证码 (\d{6})", outbox.locator(".outbox").inner_text())
+    assert match is not None
+    code = match.group(1)
     outbox.close()
 
     page.fill("input[name=sms_code]", code)

@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from accounts.demo import ADMIN, STUDENT, demo_device
 from surveys import demo
@@ -16,7 +16,7 @@ from tests.twofactor import current_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def demo_data():
     call_command("seed_demo", allow_demo_logins=True, stdout=StringIO())
 
 
-def student_page(browser: Browser, base: str, locale: str, viewport: dict) -> Page:
+def student_page(browser: Browser, base: str, locale: str, viewport: ViewportSize) -> Page:
     context = browser.new_context(locale=locale, viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -72,7 +72,9 @@ def test_the_example_student_answers_on_a_phone_and_is_counted(
     expect(banner).to_contain_text("待填写")
     # Where the seed shows it: above "您一共有 2 个学籍".
     summary = page.get_by_text("您一共有 2 个学籍")
-    assert banner.bounding_box()["y"] < summary.bounding_box()["y"]
+    banner_box, summary_box = banner.bounding_box(), summary.bounding_box()
+    assert banner_box is not None and summary_box is not None
+    assert banner_box["y"] < summary_box["y"]
 
     banner.get_by_role("link", name=demo.TITLE).click()
     expect(page.locator("h1")).to_have_text(demo.TITLE)

@@ -29,7 +29,7 @@ REQUEST_LINK = {"zh": "向学生申请查验", "en": "Ask the candidate"}
 
 
 @pytest.fixture
-def signing_key(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def signing_key(settings, tmp_path) -> None:
     settings.REPORT_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
     settings.REPORT_SIGNING_KEY_FILE_ALLOWED = True
 

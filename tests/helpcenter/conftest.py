@@ -13,7 +13,7 @@ from helpcenter.content import load_help_content
 from helpcenter.models import Announcement, Article, Category
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
         django_get_or_create = ["slug"]
@@ -23,7 +23,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Test category {n}")
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     class Meta:
         model = Article
 
@@ -35,7 +35,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body_en = "Test body."
 
 
-class AnnouncementFactory(factory.django.DjangoModelFactory):
+class AnnouncementFactory(factory.django.DjangoModelFactory[Announcement]):
     class Meta:
         model = Announcement
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page_of(client, body: str) -> str:
-    article = ArticleFactory(body_zh=body)
+    article = ArticleFactory.create(body_zh=body)
     url = reverse("helpcenter:article", args=[article.category.slug, article.slug])
     html = client.get(url).content.decode()
     return html[html.index('class="help-article-body"') : html.index('id="vote"')]

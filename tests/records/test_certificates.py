@@ -54,7 +54,7 @@ def rejected(func, number, **context) -> list[ValidationError]:
     return info.value.error_list
 
 
-def codes_of(errors: list[ValidationError]) -> list[str]:
+def codes_of(errors: list[ValidationError]) -> list[str | None]:
     return [e.code for e in errors]
 
 

@@ -22,7 +22,7 @@ CHOICE_FIELDS = [
 
 
 def _django_display(instance: models.Model, field: models.Field) -> object:
-    return models.Model._get_FIELD_display(instance, field)
+    return models.Model._get_FIELD_display(instance, field)  # type: ignore[attr-defined]  # private Django method the stubs leave out
 
 
 def test_every_record_model_with_coded_fields_uses_the_label_map():

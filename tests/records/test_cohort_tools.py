@@ -22,7 +22,7 @@ GRADUATED = "不在籍（毕业）"
 def the_class(school_a) -> list[Enrollment]:
     """Three 北京大学 students of 2024级1班 (物理学), 在籍."""
     return [
-        EnrollmentFactory(
+        EnrollmentFactory.create(
             school=school_a,
             person=PersonFactory(),
             major="物理学",

@@ -255,7 +255,9 @@ def test_a_get_on_the_review_page_changes_nothing(filed, registrar_b, client_fac
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_approvals_at_the_same_moment_change_the_record_once(student, people, registrar_b):
+def test_two_approvals_at_the_same_moment_change_the_record_once(
+    student, people, registrar_b
+) -> None:
     master = Enrollment.objects.get(student_number="2020558000051")
     correction = corrections.correction_submit(
         requester=student, record=master, field="major", proposed="劳动与社会保障", reason="x"

@@ -161,7 +161,7 @@ def test_each_save_moves_the_version_on_and_keeps_history(two_staff, master):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_saves_at_the_same_moment_one_wins(people):
+def test_two_saves_at_the_same_moment_one_wins(people) -> None:
     import threading
 
     from django.db import connection

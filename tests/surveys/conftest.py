@@ -7,6 +7,7 @@ eligible; 李另一 (中山大学 本科, 2019–2023) is not.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -62,7 +63,7 @@ def make_survey(**overrides: object) -> Survey:
     }
     fields.update(overrides)
     survey = Survey.objects.create(**fields)
-    specs = [
+    specs: list[dict[str, Any]] = [
         {"key": "destination", "kind": QuestionKind.SINGLE, "text": "毕业去向",
          "text_en": "Destination", "options": DESTINATION},
         {"key": "employer", "kind": QuestionKind.SINGLE, "text": "单位性质",

@@ -14,7 +14,7 @@ from tests.surveys.conftest import make_survey
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_submissions_at_once_store_one(student, people):
+def test_two_submissions_at_once_store_one(student, people) -> None:
     survey = make_survey()
     enrollment = student.person.enrollments.get(level="本科")
     outcomes: list[str] = []

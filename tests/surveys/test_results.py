@@ -47,8 +47,8 @@ def graduates(survey, school_code: str, level: str, destinations: list[str]) -> 
     """People of the survey's cohort at a school who answer 毕业去向 as given."""
     school = School.objects.get(code=school_code)
     for destination in destinations:
-        enrollment = EnrollmentFactory(
-            school=school, level=level, person=PersonFactory(), admission_photo="",
+        enrollment = EnrollmentFactory.create(
+            school=school, level=level, person=PersonFactory.create(), admission_photo="",
             diploma_photo="", status="不在籍（毕业）",
         )  # fmt: skip
         services.response_submit(

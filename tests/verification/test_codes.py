@@ -24,7 +24,7 @@ def test_a_new_code_carries_at_least_80_random_bits():
 
 def all_stored_text() -> str:
     """Every column of every table, as the database holds it."""
-    chunks = []
+    chunks: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from introspection

@@ -23,18 +23,18 @@ def site(settings) -> None:
     settings.SITE_URL = SITE
 
 
-def credential_of(client, code: str) -> dict:  # type: ignore[type-arg, no-untyped-def]
+def credential_of(client, code: str) -> dict:
     response = client.get(f"/verify/{code}/credential.json")
     assert response.status_code == 200
     return json.loads(response.content)
 
 
-def status_bits(client, entry: dict) -> bytes:  # type: ignore[type-arg, no-untyped-def]
+def status_bits(client, entry: dict) -> bytes:
     listed = json.loads(client.get(entry["statusListCredential"].removeprefix(SITE)).content)
     return statuslist.decode(listed["credentialSubject"]["encodedList"])
 
 
-def revoked(client, credential: dict) -> bool:  # type: ignore[type-arg, no-untyped-def]
+def revoked(client, credential: dict) -> bool:
     entry = credential["credentialStatus"]
     return statuslist.bit_is_set(status_bits(client, entry), int(entry["statusListIndex"]))
 
@@ -115,7 +115,7 @@ def test_one_changed_byte_of_a_field_breaks_the_proof(client, report):
 
 
 @pytest.fixture
-def recipient(report):  # type: ignore[no-untyped-def]
+def recipient(report):
     day = report.valid_until - datetime.timedelta(days=3)
     return recipients.recipient_issue(report=report, label="甲公司", valid_until=day)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+from typing import Any
 
 import pytest
 import time_machine
@@ -26,9 +27,9 @@ def add(client, report, label: str = "甲公司", valid_until: datetime.date | N
     return client.post(f"/archive/reports/{report.public_id}/recipients/", data)
 
 
-def make(report, label: str = "甲公司", **extra: object) -> RecipientCode:
+def make(report, label: str = "甲公司", **extra: Any) -> RecipientCode:
     extra.setdefault("valid_until", report.valid_until)
-    return recipients.recipient_issue(report=report, label=label, **extra)  # type: ignore[arg-type]
+    return recipients.recipient_issue(report=report, label=label, **extra)
 
 
 def page(client, code: str, **query: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -60,7 +61,7 @@ def fields(**overrides: object) -> dict[str, object]:
     return data
 
 
-def submit(client: Client, **overrides: object):  # type: ignore[no-untyped-def]
+def submit(client: Client, **overrides: object):
     page = client.get(FORM).content.decode()
     return client.post(FORM, {**fields(**overrides), **captcha_answer(page)})
 
@@ -77,7 +78,7 @@ def asked(people) -> VerifierRequest:
     return asked_of()
 
 
-def approve(client: Client, asked: VerifierRequest, record, **overrides: object):  # type: ignore[no-untyped-def]
+def approve(client: Client, asked: VerifierRequest, record, **overrides: Any):
     kind = services.KIND_OF_MODEL[type(record)]
     data = {
         "record": f"{kind}:{record.public_id}",
@@ -88,7 +89,7 @@ def approve(client: Client, asked: VerifierRequest, record, **overrides: object)
         "show_ethnicity": "on",
         "consent": "on",
     }
-    data.update(overrides)  # type: ignore[arg-type]
+    data.update(overrides)
     data = {key: value for key, value in data.items() if value is not None}
     return client.post(f"/archive/requests/{asked.public_id}/approve/", data)
 
@@ -141,7 +142,7 @@ def test_every_submission_is_stored_as_typed(client, people):
     assert stored.expires_at == stored.created_at + datetime.timedelta(days=14)
 
 
-def _answer(client: Client, **overrides: object):  # type: ignore[no-untyped-def]
+def _answer(client: Client, **overrides: object):
     page = client.get(FORM).content.decode()
     data = {**fields(**overrides), **captcha_answer(page)}
     with CaptureQueriesContext(connection) as queries:
@@ -478,7 +479,7 @@ def test_the_service_refuses_a_second_answer(student, asked, master):
         )  # fmt: skip
 
 
-def later(days: float):  # type: ignore[no-untyped-def]
+def later(days: float):
     return time_machine.travel(timezone.now() + datetime.timedelta(days=days), tick=False)
 
 
@@ -502,7 +503,7 @@ def test_an_expired_request_is_listed_as_expired(client, student, asked):
 def test_a_failed_email_can_be_sent_again(
     student_client, asked, master, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise ConnectionRefusedError
 
     monkeypatch.setattr(verifier_requests, "send_mail", broken)

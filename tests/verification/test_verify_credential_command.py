@@ -20,7 +20,7 @@ def site(settings) -> None:
     settings.SITE_URL = "https://xuexin.example.test"
 
 
-def saved(client, report, tmp_path, change=None):  # type: ignore[no-untyped-def]
+def saved(client, report, tmp_path, change=None):
     credential = json.loads(client.get(f"/verify/{report.code}/credential.json").content)
     if change:
         change(credential)
@@ -29,7 +29,7 @@ def saved(client, report, tmp_path, change=None):  # type: ignore[no-untyped-def
     return path
 
 
-def verify(path, *args: str) -> str:  # type: ignore[no-untyped-def]
+def verify(path, *args: str) -> str:
     out = StringIO()
     call_command("verify_report", str(path), *args, stdout=out)
     return out.getvalue()
@@ -43,7 +43,7 @@ def test_it_accepts_a_credential(client, report, tmp_path):
 
 
 def test_it_rejects_a_tampered_credential(client, report, tmp_path):
-    def tamper(credential):  # type: ignore[no-untyped-def]
+    def tamper(credential):
         credential["credentialSubject"]["major"] = "金融学"
 
     out = StringIO()
@@ -53,7 +53,7 @@ def test_it_rejects_a_tampered_credential(client, report, tmp_path):
 
 
 def test_it_rejects_a_later_validity(client, report, tmp_path):
-    def extend(credential):  # type: ignore[no-untyped-def]
+    def extend(credential):
         credential["validUntil"] = "2099-12-31T23:59:59+08:00"
 
     with pytest.raises(CommandError, match="proof"):

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             help="where the demo is served, for the addresses printed (make run passes its PORT)",
         )
 
-    def handle(self, *args: Any, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["allow_demo_logins"]:
             raise CommandError(
                 "DEBUG is off: demo logins have published passwords. "

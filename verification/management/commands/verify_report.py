@@ -15,6 +15,7 @@ Two kinds of file are understood:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +62,12 @@ class Command(BaseCommand):
             raise CommandError(f"not a saved report: {error}") from None
         if not isinstance(data, dict):
             raise CommandError("not a saved report: its data is not a JSON object")
+        keys: Mapping[str, object]
         if options["jwks"]:
             keys = _read_json(options["jwks"], "a key set")
         else:
             keys = signing.jwks()
-        if not signing.verify(data, signature, keys):  # type: ignore[arg-type]
+        if not signing.verify(data, signature, keys):  # type: ignore[arg-type]  # the --jwks file as read
             raise CommandError(
                 "INVALID: the data was changed after signing, or another key signed it"
             )
