@@ -46,6 +46,8 @@ class Command(BaseCommand):
                 attempt_time__lt=_before(days["login_failures"])
             ).delete()[0],
         }
-        for _receiver, deleted in purge_requested.send(sender=self.__class__):
+        for receiver, deleted in purge_requested.send(sender=self.__class__):
+            if not isinstance(deleted, dict):
+                raise TypeError(f"{receiver!r} must return {{'what': count deleted}}")
             counts.update(deleted)
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
