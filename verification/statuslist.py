@@ -14,7 +14,6 @@ compressed, then base64url without padding, with the multibase prefix ``u``.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import secrets
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Max, Q
 
+from . import signing
 from .models import RecipientCode, VerificationReport
 
 # Bits per list: the minimum the spec asks for (16 KiB before compression), so that fetching a
@@ -83,14 +83,13 @@ def encode(bits: list[int]) -> str:
     for bit in bits:
         raw[bit // 8] |= 0x80 >> (bit % 8)
     compressed = gzip.compress(bytes(raw), mtime=0)
-    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
+    return "u" + signing.b64url(compressed)
 
 
 def decode(encoded_list: str) -> bytes:
     if not encoded_list.startswith("u"):
         raise ValueError('an encodedList starts with the multibase prefix "u"')
-    text = encoded_list[1:]
-    raw = gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    raw = gzip.decompress(signing.b64url_decode(encoded_list[1:]))
     if len(raw) * 8 < LIST_LENGTH:
         raise ValueError(f"a status list has at least {LIST_LENGTH} bits")
     return raw
