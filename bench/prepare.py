@@ -58,12 +58,13 @@ def _issue(pairs: list, path: Path) -> None:
     from verification import services
 
     lines = []
-    for chunk in _chunks(pairs, 500):
-        # One commit per chunk (each report is a savepoint inside it), not one per report.
+    for user, enrollment in pairs:
+        # One commit per report, as on the site: with several reports in one transaction, two
+        # processes that draw the same random status position wait on each other's
+        # uncommitted row (a deadlock); alone, the second just waits, fails and draws again.
         with transaction.atomic():
-            for user, enrollment in chunk:
-                report = services.report_issue(owner=user, record=enrollment, months=6)
-                lines.append(f"{user.pk} {report.code}\n")
+            report = services.report_issue(owner=user, record=enrollment, months=6)
+        lines.append(f"{user.pk} {report.code}\n")
     path.write_text("".join(lines))
 
 

@@ -32,6 +32,8 @@ urlpatterns = [
 
 if settings.BENCH_MODE:
     urlpatterns.append(path("bench/baseline", views.bench_baseline, name="bench-baseline"))
+    # The floor rows (demo/bench_views.py): named by string, the kernel imports no app.
+    urlpatterns.append(path("bench/", include("demo.bench_urls")))
 
 handler403 = "xuexin.errors.permission_denied"
 handler500 = "xuexin.errors.server_error"
