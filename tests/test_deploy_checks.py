@@ -1,4 +1,5 @@
-"""`check --deploy` fails on the demo outbox, a console SMS backend and a missing code key."""
+"""`check --deploy` fails on the demo outbox, a console SMS backend, a missing code key and a
+missing or path-bearing site address."""
 
 from __future__ import annotations
 
@@ -55,3 +56,15 @@ def test_a_missing_report_code_key_fails(signing_key):
     result = deploy_check(env)
     assert result.returncode != 0
     assert "verification.E002" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "https://xuexin-sim.example/portal"])
+def test_a_missing_or_path_bearing_site_url_fails(signing_key, site_url):
+    env = production_env(XUEXIN_REPORT_SIGNING_KEY=signing_key)
+    if site_url is None:
+        del env["XUEXIN_SITE_URL"]
+    else:
+        env["XUEXIN_SITE_URL"] = site_url
+    result = deploy_check(env)
+    assert result.returncode != 0
+    assert "verification.W001" in result.stdout + result.stderr

@@ -31,6 +31,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "REDIS_URL": "redis://127.0.0.1:6379/9",
         "XUEXIN_SMS_GATEWAY_URL": "https://sms-gateway.example/send",
         "XUEXIN_REPORT_CODE_KEY": "a-report-code-key-of-forty-characters-or-so",
+        "XUEXIN_SITE_URL": "https://xuexin-sim.example",
         "DJANGO_SETTINGS_MODULE": "xuexin.settings",
         **extra,
     })  # fmt: skip
