@@ -295,6 +295,11 @@ def credential_context(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _status_list_rate(group: str, request: HttpRequest) -> str:
+    return settings.STATUS_LIST_RATE
+
+
+@throttle.limit(key="ip", rate=_status_list_rate, method=throttle.ALL)
 @require_GET
 def status_list(request: HttpRequest, kind: str, number: int) -> HttpResponse:
     """A revocation status list credential (verification.statuslist), built as of now."""

@@ -486,6 +486,9 @@ elif len(REPORT_CODE_KEY) < 32:
 # this many codes within an hour.
 VERIFY_RATE = os.environ.get("XUEXIN_VERIFY_RATE", "30/10m")
 VERIFY_CAPTCHA_AFTER = env_int("XUEXIN_VERIFY_CAPTCHA_AFTER", 5)
+# Status list fetches per IP: each is built and signed afresh (never cached, so a revocation
+# shows at once); a verifier fetches one per credential it checks.
+STATUS_LIST_RATE = os.environ.get("XUEXIN_STATUS_LIST_RATE", "300/m")
 # 申请查验 (an employer asks a candidate for consent): POSTs per address, per contact email and
 # per candidate typed (name + last four characters of the ID number).
 VERIFIER_REQUEST_RATE_PER_ADDRESS = os.environ.get(

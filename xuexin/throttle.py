@@ -31,6 +31,7 @@ UNKNOWN_WAIT = 60
 # Settings holding a rate in django-ratelimit's notation ("30/10m").
 RATE_SETTINGS = (
     "VERIFY_RATE",
+    "STATUS_LIST_RATE",
     "ACCOUNT_RATE_PER_ADDRESS",
     "ACCOUNT_RATE_PER_TARGET",
     "VERIFIER_REQUEST_RATE_PER_ADDRESS",

@@ -8,10 +8,12 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from tests.verification.test_chosen_fields import assert_none_in
 from verification import credentials, dataintegrity, did, recipients, services, signing, statuslist
 from verification.models import VerificationReport
+from xuexin import throttle
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +167,24 @@ def test_the_status_list_is_a_signed_credential_of_the_same_issuer(client, repor
 
 def test_the_status_list_is_never_answered_unseen_from_a_cache(client, report):
     assert client.get("/credentials/status/reports/1")["Cache-Control"] == "no-cache"
+
+
+def test_status_lists_are_throttled_per_address_with_the_time_left(client, report, settings):
+    settings.STATUS_LIST_RATE = "2/m"
+    for path in ("/credentials/status/reports/1", "/credentials/status/recipients/1"):
+        assert client.get(path).status_code == 200
+    refused = client.get("/credentials/status/reports/1")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    other_address = client.get("/credentials/status/reports/1", REMOTE_ADDR="198.51.100.7")
+    assert other_address.status_code == 200
+
+
+@pytest.mark.parametrize("rate", ["300 a minute", "300/1x", ""])
+def test_a_status_list_rate_that_cannot_be_read_stops_start_up(settings, rate):
+    settings.STATUS_LIST_RATE = rate
+    with pytest.raises(ImproperlyConfigured, match="STATUS_LIST_RATE"):
+        throttle.check_rates()
 
 
 @pytest.mark.parametrize("path", ["/credentials/status/people/1", "/credentials/status/reports/0"])
