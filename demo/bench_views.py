@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from records.models import Enrollment, School
+from verification import codes
 from verification.models import VerificationEvent, VerificationReport
 from verification.services import OUTCOME_OF_STATE
 from verification.views import _spend_lookup
@@ -29,7 +30,7 @@ def api_floor(request: HttpRequest, code: str) -> HttpResponse:
     answer names only the state."""
     if _spend_lookup(request) is not None:
         return JsonResponse({"error": "too_many_requests"}, status=429)
-    report = VerificationReport.objects.find(code.upper())
+    report = VerificationReport.objects.find(codes.normalize_code(code))
     if report is None:
         return JsonResponse({"error": "not_found"}, status=404)
     VerificationEvent.objects.record(
